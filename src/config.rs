@@ -1,0 +1,80 @@
+//! The briefing's settings (`dossier.yaml`), raw and resolved.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Date;
+
+/// `dossier.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub date: Option<String>,
+    pub base_url: Option<String>,
+    pub language: Option<String>,
+    pub documents: Option<String>,
+    #[serde(default)]
+    pub trust_html: bool,
+    pub cname: Option<String>,
+}
+
+/// The settings the build uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub date: Option<Date>,
+    pub base_url: BaseUrl,
+    pub language: String,
+    /// Folder holding the sources' documents, absolute.
+    #[serde(skip)]
+    pub documents: Option<PathBuf>,
+    pub trust_html: bool,
+    pub cname: Option<String>,
+}
+
+/// Where the site is served from: `https://user.github.io/repo/` or `/repo/` or `/`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BaseUrl {
+    /// As given, ending in `/`.
+    pub url: String,
+    /// Its path part, starting and ending in `/`: what absolute links on the 404 page use.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Self {
+        let mut url = url.trim().to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        let path = match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]).to_string(),
+            None if url.starts_with('/') => url.clone(),
+            None => format!("/{url}"),
+        };
+        BaseUrl { url, path }
+    }
+
+    /// Whether it is a full URL (then canonical links and JSON-LD ids can use it).
+    pub fn is_absolute(&self) -> bool {
+        self.url.contains("://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_path_is_derived() {
+        let b = BaseUrl::parse("https://user.github.io/repo");
+        assert_eq!(b.url, "https://user.github.io/repo/");
+        assert_eq!(b.path, "/repo/");
+        assert_eq!(BaseUrl::parse("https://example.org").path, "/");
+        assert_eq!(BaseUrl::parse("/sub").path, "/sub/");
+    }
+}

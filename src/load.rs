@@ -1,0 +1,190 @@
+//! Stage 1, load: the only place that walks the briefing folder and reads its files.
+//!
+//! It reads text as UTF-8 and reports, rather than skips, anything it cannot read (an unreadable
+//! file, a name that is not UTF-8, a symbolic-link loop), so the later stages see every file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostics, Loc};
+use crate::error::{Error, Result};
+
+/// The name of a briefing's config file, at the top of the folder.
+pub const CONFIG_FILE: &str = "dossier.yaml";
+
+/// A text file of the briefing, read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the briefing folder, `/`-separated: what diagnostics show.
+    pub rel: String,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// Everything the later stages need from disk.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Option<SourceFile>,
+    /// `content/**/*.yaml`, sorted by path.
+    pub records: Vec<SourceFile>,
+    /// `content/**/*.md`, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// `templates/**/*.html`: the briefing's overrides of the built-in theme.
+    pub templates: Vec<SourceFile>,
+    /// `static/**`: (path inside static/, file on disk).
+    pub static_files: Vec<(String, PathBuf)>,
+}
+
+/// Reads the briefing folder at `root`.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::NotABriefing {
+            path: root.to_path_buf(),
+            why: "it has no content/ folder (run `dossier new NAME` to start one)".into(),
+        });
+    }
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        ..Loaded::default()
+    };
+    let config_path = root.join(CONFIG_FILE);
+    if config_path.is_file() {
+        loaded.config = read_text(root, &config_path, diags);
+    }
+    for path in walk(root, &content, diags) {
+        match extension(&path) {
+            Some("yaml" | "yml") => loaded.records.extend(read_text(root, &path, diags)),
+            Some("md" | "markdown") => loaded.pages.extend(read_text(root, &path, diags)),
+            _ => {}
+        }
+    }
+    let templates = root.join("templates");
+    if templates.is_dir() {
+        for path in walk(root, &templates, diags) {
+            if extension(&path) == Some("html") {
+                loaded.templates.extend(read_text(root, &path, diags));
+            }
+        }
+    }
+    let statics = root.join("static");
+    if statics.is_dir() {
+        for path in walk(root, &statics, diags) {
+            if let Some(inner) = relative(&statics, &path) {
+                loaded.static_files.push((inner, path));
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+/// Reads a source document (the article a source record points at), if it exists.
+pub fn read_document(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Files below `dir`, sorted, skipping hidden and editor files; problems become diagnostics.
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if entry.file_name().to_str().is_none() {
+                    let rel = display_rel(root, entry.path());
+                    diags.error(
+                        &Loc::file(&rel),
+                        "file name is not valid UTF-8",
+                        Some("rename the file using UTF-8 characters only".into()),
+                    );
+                } else if !is_editor_temp(entry.path()) {
+                    files.push(entry.into_path());
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let rel = err
+                    .path()
+                    .map_or_else(|| display_rel(root, dir), |p| display_rel(root, p));
+                let what = if err.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diags.error(
+                    &Loc::file(&rel),
+                    what,
+                    Some("fix or remove this entry".into()),
+                );
+            }
+        }
+    }
+    files
+}
+
+fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let rel = display_rel(root, path);
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(SourceFile {
+                rel,
+                path: path.to_path_buf(),
+                text: Arc::from(text),
+            }),
+            Err(err) => {
+                let offset = err.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]).into_owned();
+                let source: Arc<str> = Arc::from(valid);
+                let mut loc = Loc::at_offset(&rel, &source, offset);
+                loc.source = None;
+                diags.error(
+                    &loc,
+                    "file is not valid UTF-8",
+                    Some("save the file as UTF-8".into()),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            diags.error(
+                &Loc::file(&rel),
+                format!("cannot read file: {err}"),
+                Some("check the file's permissions".into()),
+            );
+            None
+        }
+    }
+}
+
+fn extension(path: &Path) -> Option<&str> {
+    path.extension().and_then(|e| e.to_str())
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+fn is_editor_temp(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with('~') || n.ends_with(".swp") || n.starts_with(".#"))
+}
+
+fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// `path` relative to the briefing folder, for messages.
+pub fn display_rel(root: &Path, path: &Path) -> String {
+    relative(root, path).unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,206 @@
+//! Markdown pages: the YAML front matter, and the inline references (`[[id]]`,
+//! `[[claim:id|text]]`, `[[discrepancy:id]]`) in the text outside code.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+/// Markdown extensions Dossier enables, the same for scanning and for rendering.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFront {
+    pub title: String,
+    pub entity: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What an inline reference points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Entity,
+    Claim,
+    Discrepancy,
+}
+
+/// One inline reference, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefSpec {
+    pub kind: RefKind,
+    pub id: String,
+    pub label: Option<String>,
+    /// Byte range of `[[...]]` in the text that was scanned.
+    pub range: Range<usize>,
+}
+
+/// A malformed reference: byte offset in the scanned text and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefError {
+    pub offset: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// Splits `---\nYAML\n---\n` front matter from the body. Returns (front matter text, byte offset
+/// of the body). `Err` carries the offset of the opening fence when it is never closed.
+pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize)>, usize> {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return Ok(None);
+    };
+    let start = text.len() - rest.len();
+    let mut pos = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body = start + pos + line.len();
+            return Ok(Some((&rest[..pos], body)));
+        }
+        pos += line.len();
+    }
+    Err(0)
+}
+
+/// Finds the references in a run of Markdown text.
+pub fn scan_refs(text: &str) -> Vec<Result<RefSpec, RefError>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("[[") {
+        let start = from + i;
+        let Some(len) = text[start + 2..].find("]]") else {
+            found.push(Err(RefError {
+                offset: start,
+                message: "inline reference `[[` is never closed".into(),
+                help: "close it with `]]`, or write `\\[[` for literal brackets".into(),
+            }));
+            break;
+        };
+        let inner = &text[start + 2..start + 2 + len];
+        let end = start + 2 + len + 2;
+        found.push(parse_ref(inner, start..end));
+        from = end;
+    }
+    found
+}
+
+fn parse_ref(inner: &str, range: Range<usize>) -> Result<RefSpec, RefError> {
+    let (target, label) = match inner.split_once('|') {
+        Some((t, l)) => (t.trim(), Some(l.trim().to_string())),
+        None => (inner.trim(), None),
+    };
+    let (kind, id) = match target.split_once(':') {
+        Some(("claim", id)) => (RefKind::Claim, id),
+        Some(("discrepancy", id)) => (RefKind::Discrepancy, id),
+        Some((prefix, _)) => {
+            return Err(RefError {
+                offset: range.start,
+                message: format!("unknown reference prefix `{prefix}:`"),
+                help: "use `[[id]]`, `[[claim:id]]` or `[[discrepancy:id]]`".into(),
+            });
+        }
+        None => (RefKind::Entity, target),
+    };
+    if !is_slug(id) {
+        return Err(RefError {
+            offset: range.start,
+            message: format!("malformed inline reference `[[{inner}]]`"),
+            help: "ids are lowercase letters, digits and dashes, as in `[[karolis-aleksa]]`".into(),
+        });
+    }
+    if label.as_deref() == Some("") {
+        return Err(RefError {
+            offset: range.start,
+            message: format!("empty label in `[[{inner}]]`"),
+            help: "write text after `|`, or drop the `|`".into(),
+        });
+    }
+    Ok(RefSpec {
+        kind,
+        id: id.to_string(),
+        label,
+        range,
+    })
+}
+
+/// Whether `s` is a valid id: lowercase ASCII letters, digits and single dashes.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The runs of prose text in a Markdown body (outside code, HTML and link targets), merged where
+/// pulldown-cmark split them, as (text, byte offset in `body` where the run starts).
+pub fn text_runs(body: &str) -> Vec<(String, usize)> {
+    let mut runs: Vec<(String, usize, usize)> = Vec::new();
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code => match runs.last_mut() {
+                Some((run, _, end)) if *end == range.start => {
+                    run.push_str(&text);
+                    *end = range.end;
+                }
+                _ => runs.push((text.into_string(), range.start, range.end)),
+            },
+            _ => {}
+        }
+    }
+    runs.into_iter().map(|(t, start, _)| (t, start)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split() {
+        let text = "---\ntitle: X\n---\nBody\n";
+        let (front, body) = split_front_matter(text).expect("closed").expect("present");
+        assert_eq!(front, "title: X\n");
+        assert_eq!(&text[body..], "Body\n");
+        assert_eq!(split_front_matter("---\ntitle: X\n"), Err(0));
+        assert_eq!(split_front_matter("No front matter"), Ok(None));
+    }
+
+    #[test]
+    fn references_of_every_kind() {
+        let refs = scan_refs("See [[lithuania]], [[claim:c-1|next year]] and [[discrepancy:d]].");
+        let refs: Vec<RefSpec> = refs.into_iter().map(|r| r.expect("valid")).collect();
+        assert_eq!(refs[0].kind, RefKind::Entity);
+        assert_eq!(refs[0].id, "lithuania");
+        assert_eq!(refs[1].kind, RefKind::Claim);
+        assert_eq!(refs[1].label.as_deref(), Some("next year"));
+        assert_eq!(refs[2].kind, RefKind::Discrepancy);
+    }
+
+    #[test]
+    fn malformed_references_are_located() {
+        let errs = scan_refs("ok [[Not An Id]] then [[open");
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].as_ref().expect_err("bad id").offset, 3);
+        assert_eq!(errs[1].as_ref().expect_err("unclosed").offset, 22);
+        assert!(scan_refs("[[foo:bar]]")[0].is_err());
+    }
+
+    #[test]
+    fn references_in_code_are_ignored() {
+        let runs = text_runs("Text [[a]]\n\n```\n[[b]]\n```\n\n`[[c]]`\n");
+        let all: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(all.contains("[[a]]"));
+        assert!(!all.contains("[[b]]") && !all.contains("[[c]]"));
+    }
+}

@@ -1,0 +1,178 @@
+//! `facts.json`: the machine-readable export of entities, claims and discrepancies.
+//! The schema is documented in the README; `version` changes when it does.
+
+use serde::Serialize;
+
+use super::views::DiscLink;
+use super::{Ctx, OutputFile};
+use crate::model::{Details, EntityKind, Value};
+
+#[derive(Serialize)]
+struct Facts<'a> {
+    version: u32,
+    title: &'a str,
+    date: Option<String>,
+    entities: Vec<EntityOut<'a>>,
+    claims: Vec<ClaimOut<'a>>,
+    discrepancies: Vec<DiscOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityOut<'a> {
+    id: &'a str,
+    kind: EntityKind,
+    name: &'a str,
+    aliases: &'a [String],
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<SourceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    outlet: Option<&'a str>,
+    title: &'a str,
+    date: Option<String>,
+    url: Option<&'a str>,
+    document: Option<&'a str>,
+    relays: Vec<&'a str>,
+    ai_generated_text: bool,
+    ai_generated_images: bool,
+}
+
+#[derive(Serialize)]
+struct ClaimOut<'a> {
+    id: &'a str,
+    subject: &'a str,
+    property: &'a str,
+    kind: &'static str,
+    value: serde_json::Value,
+    source: &'a str,
+    document: Option<&'a str>,
+    quote: &'a str,
+    speaker: Option<&'a str>,
+    date: Option<String>,
+    uncorroborated: bool,
+    discrepancies: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReadingOut<'a> {
+    value: &'a str,
+    claims: Vec<&'a str>,
+    sources: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DiscOut<'a> {
+    id: &'a str,
+    kind: String,
+    title: &'a str,
+    subject: Option<&'a str>,
+    property: Option<&'a str>,
+    speaker: Option<&'a str>,
+    readings: Vec<ReadingOut<'a>>,
+    notes: Vec<&'a str>,
+    verdict: Option<&'a str>,
+}
+
+/// Builds `facts.json`.
+pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
+    let model = ctx.model;
+    let id = |e: crate::model::EntityId| model.entity(e).id.as_str();
+    let entities = model
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EntityOut {
+            id: &e.id,
+            kind: e.kind,
+            name: &e.name,
+            aliases: &e.aliases,
+            url: model.entity_url(crate::model::EntityId(i)),
+            source: match &e.details {
+                Details::Source(s) => Some(SourceOut {
+                    outlet: s.outlet.as_deref(),
+                    title: &s.title,
+                    date: s.date.map(|d| d.to_string()),
+                    url: s.url.as_deref(),
+                    document: s.document.as_deref(),
+                    relays: s.relays.iter().map(|r| id(*r)).collect(),
+                    ai_generated_text: s.ai_text,
+                    ai_generated_images: s.ai_images,
+                }),
+                _ => None,
+            },
+        })
+        .collect();
+    let claims = model
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ClaimOut {
+            id: &c.id,
+            subject: id(c.subject),
+            property: &c.property,
+            kind: c.value.kind_name(),
+            value: match &c.value {
+                Value::Text(t) => t.clone().into(),
+                Value::Year(y) => (*y).into(),
+                Value::Date(d) => d.to_string().into(),
+                Value::Number { value, .. } => (*value).into(),
+                Value::Status(s) => (*s).into(),
+                Value::Bool(b) => (*b).into(),
+                Value::Entity(e) => id(*e).into(),
+            },
+            source: id(c.source),
+            document: match &model.entity(c.source).details {
+                Details::Source(s) => s.document.as_deref(),
+                _ => None,
+            },
+            quote: &c.quote,
+            speaker: c.speaker.map(id),
+            date: c.date.map(|d| d.to_string()),
+            uncorroborated: ctx.analysis.uncorroborated[i],
+            discrepancies: ctx.analysis.by_claim[i]
+                .iter()
+                .map(|d| ctx.analysis.discrepancies[*d].id.as_str())
+                .collect(),
+        })
+        .collect();
+    let discrepancies = ctx
+        .analysis
+        .discrepancies
+        .iter()
+        .zip(links)
+        .map(|(d, link)| DiscOut {
+            id: &d.id,
+            kind: d.kind.slug(),
+            title: &link.title,
+            subject: d.subject.map(id),
+            property: d.property.as_deref(),
+            speaker: d.speaker.map(id),
+            readings: d
+                .readings
+                .iter()
+                .map(|r| ReadingOut {
+                    value: &r.value,
+                    claims: r.claims.iter().map(|c| model.claim(*c).id.as_str()).collect(),
+                    sources: r.sources.iter().map(|s| id(*s)).collect(),
+                })
+                .collect(),
+            notes: d.notes.iter().map(|n| model.notes[*n].id.as_str()).collect(),
+            verdict: d.notes.iter().find_map(|n| model.notes[*n].verdict.as_deref()),
+        })
+        .collect();
+    let facts = Facts {
+        version: 1,
+        title: &model.config.title,
+        date: model.config.date.map(|d| d.to_string()),
+        entities,
+        claims,
+        discrepancies,
+    };
+    OutputFile {
+        path: "facts.json".into(),
+        bytes: serde_json::to_vec_pretty(&facts).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,122 @@
+//! Markdown to HTML: inline references become links and flags, fenced code is highlighted,
+//! and raw HTML is sanitised unless the briefing trusts it.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
+
+use super::{Ctx, esc};
+use crate::model::Target;
+use crate::parse::markdown::{RefKind, options, scan_refs};
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class", "id", "title", "aria-label", "aria-hidden", "data-lang"])
+        .add_tags(["mark", "span", "sup", "sub", "abbr", "figure", "figcaption", "details", "summary"])
+        .link_rel(None);
+    b
+});
+
+/// Renders `body` for a page whose root prefix is `root` (`""`, `"../"`).
+pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    let mut pending = String::new();
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                flush(&mut pending, &mut events, root, ctx);
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buf)) = code.as_mut() {
+                    buf.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, buf)) = code.take() {
+                    events.push(Event::Html(super::highlight::highlight(&buf, &lang).into()));
+                }
+            }
+            Event::Text(text) => pending.push_str(&text),
+            other => {
+                flush(&mut pending, &mut events, root, ctx);
+                events.push(other);
+            }
+        }
+    }
+    flush(&mut pending, &mut events, root, ctx);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if ctx.model.config.trust_html {
+        html
+    } else {
+        SANITIZER.clean(&html).to_string()
+    }
+}
+
+/// Emits a run of text, with its inline references turned into HTML.
+fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx) {
+    if pending.is_empty() {
+        return;
+    }
+    let text = std::mem::take(pending);
+    let mut last = 0;
+    for found in scan_refs(&text) {
+        // Malformed references were reported by the parse stage; leave their text as is.
+        let Ok(spec) = found else { continue };
+        events.push(Event::Text(CowStr::from(text[last..spec.range.start].to_string())));
+        let target = ctx.model.index.get(&spec.id).copied();
+        let html = match (spec.kind, target) {
+            (RefKind::Entity, Some(Target::Entity(e))) => {
+                let entity = ctx.model.entity(e);
+                let label = spec.label.as_deref().unwrap_or(&entity.name);
+                format!(
+                    "<a class=\"ref ref-{}\" href=\"{root}{}\">{}</a>",
+                    entity.kind.folder(),
+                    esc(&ctx.model.entity_url(e)),
+                    esc(label)
+                )
+            }
+            (RefKind::Claim, Some(Target::Claim(c))) => {
+                let claim = ctx.model.claim(c);
+                let value = ctx.model.display_value(&claim.value);
+                let label = spec.label.as_deref().unwrap_or(&value);
+                format!(
+                    "<a class=\"ref ref-claim\" href=\"{root}{}\">{}</a>{}",
+                    esc(&ctx.model.claim_url(c)),
+                    esc(label),
+                    super::flags_html(c, root, ctx)
+                )
+            }
+            (RefKind::Discrepancy, Some(Target::Note(n))) => {
+                let note = &ctx.model.notes[n];
+                let disc = ctx.analysis.by_note[n];
+                let label = spec
+                    .label
+                    .as_deref()
+                    .or(note.title.as_deref())
+                    .unwrap_or(&note.id);
+                let anchor = disc.map_or(note.id.as_str(), |d| {
+                    ctx.analysis.discrepancies[d].id.as_str()
+                });
+                format!(
+                    "<a class=\"ref ref-discrepancy\" href=\"{root}discrepancies/index.html#{}\">{}</a>",
+                    esc(anchor),
+                    esc(label)
+                )
+            }
+            // Unknown targets were reported by resolve; show the text the analyst wrote.
+            _ => esc(spec.label.as_deref().unwrap_or(&spec.id)),
+        };
+        events.push(Event::InlineHtml(CowStr::from(html)));
+        last = spec.range.end;
+    }
+    events.push(Event::Text(CowStr::from(text[last..].to_string())));
+}
