@@ -257,10 +257,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// Names and aliases, folded, must each belong to one entity.
+    /// Names and aliases, folded, must each belong to one entity. A source's name is only a
+    /// label (often its outlet's name, which is an organization of its own), so it is not one.
     fn check_names(&mut self) {
         for i in 0..self.entities.len() {
             let e = &self.entities[i];
+            if e.kind == EntityKind::Source {
+                continue;
+            }
             let mut names: Vec<String> = std::iter::once(e.name.clone())
                 .chain(e.aliases.iter().cloned())
                 .map(|n| fold(&n))
@@ -985,9 +989,13 @@ pub fn squash(text: &str) -> String {
 /// The passage of `doc` that shares the longest run of words with `quote`, for a hint.
 fn closest_passage(doc: &str, quote: &str) -> Option<String> {
     let words: Vec<&str> = quote.split(' ').collect();
-    let n = words.len().min(3);
-    for start in 0..words.len().saturating_sub(n - 1).max(1) {
-        let probe = words[start..(start + n).min(words.len())].join(" ");
+    let probes = [3, 2].into_iter().flat_map(|n: usize| {
+        words
+            .windows(n.min(words.len()).max(1))
+            .map(|w| w.join(" "))
+            .collect::<Vec<_>>()
+    });
+    for probe in probes {
         if probe.len() < 6 {
             continue;
         }

@@ -24,9 +24,11 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             .map_or((1, 1), |l| (l.line(), l.column().max(1)));
         let message = err.to_string();
         // serde_yaml appends " at line L column C"; we show the position ourselves.
-        let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
+        let message = match message.rfind(" at line ") {
+            Some(i) if message.matches(" at line ").count() == 1 => {
+                message[..i].to_string()
+            }
+            _ => message,
         };
         let help = help_for(&message);
         YamlError {
@@ -40,6 +42,11 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 
 /// What to do about a serde_yaml message.
 fn help_for(message: &str) -> Option<String> {
+    // serde_yaml puts the path first (`claims[3].source: ...`).
+    let message = message
+        .split_once(": ")
+        .filter(|(path, _)| !path.contains(' '))
+        .map_or(message, |(_, rest)| rest);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`')?;
         let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -51,7 +58,7 @@ fn help_for(message: &str) -> Option<String> {
     if message.starts_with("missing field") {
         return Some("add the field to this record".into());
     }
-    if message.contains("duplicate entry") {
+    if message.contains("duplicate entry") || message.starts_with("duplicate field") {
         return Some("a key may appear once per mapping: remove or rename one of them".into());
     }
     if message.starts_with("invalid type") {
@@ -168,6 +175,6 @@ mod tests {
         assert_eq!(item_lines(text, "claims"), vec![2, 5]);
         assert_eq!(item_lines(text, "sources"), vec![8]);
         assert_eq!(field_position(text, 5, 6, "source"), Some((6, 13)));
-        assert_eq!(field_position(text, 2, 4, "id"), Some((2, 11)));
+        assert_eq!(field_position(text, 2, 4, "id"), Some((2, 9)));
     }
 }

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyse::Analysis;
+use crate::analyse::{Analysis, DiscrepancyKind};
 use crate::diag::Diagnostics;
 use crate::load::SourceFile;
 use crate::model::{ClaimId, EntityId, EntityKind, Model, PageId, Value};
@@ -58,30 +58,44 @@ pub fn esc(text: &str) -> String {
 }
 
 /// The inline flags of a claim: one per discrepancy it is part of, each linking to it and
-/// naming the competing readings; or, for an uncorroborated claim, a softer mark.
+/// naming the competing readings; or, for an uncorroborated claim, a softer mark. A source's
+/// contradiction of itself joins the flag of the conflict it is part of, whose readings
+/// already include its own.
 pub fn flags_html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
-    let mut out = String::new();
+    let mut flags: Vec<(Vec<usize>, String)> = Vec::new();
     for &d in &ctx.analysis.by_claim[c.0] {
         let disc = &ctx.analysis.discrepancies[d];
-        let readings: Vec<String> = disc
-            .readings
+        let joins = flags.iter_mut().find(|(ds, _)| {
+            let first = &ctx.analysis.discrepancies[ds[0]];
+            disc.kind == DiscrepancyKind::SelfContradiction
+                && first.kind == DiscrepancyKind::ValueConflict
+                && (first.subject, &first.property) == (disc.subject, &disc.property)
+        });
+        match joins {
+            Some((ds, _)) => ds.push(d),
+            None => flags.push((vec![d], readings_text(disc, ctx))),
+        }
+    }
+    let mut out = String::new();
+    for (ds, detail) in &flags {
+        let first = &ctx.analysis.discrepancies[ds[0]];
+        let links: Vec<String> = ds
             .iter()
-            .map(|r| {
-                let sources: Vec<&str> = r
-                    .sources
-                    .iter()
-                    .map(|s| ctx.model.entity(*s).name.as_str())
-                    .collect();
-                format!("{} ({})", shorten(&r.value, 60), sources.join(", "))
+            .map(|d| {
+                let disc = &ctx.analysis.discrepancies[*d];
+                format!(
+                    "<a href=\"{root}discrepancies/index.html#{}\">{}</a>",
+                    esc(&disc.id),
+                    esc(&disc.kind.label())
+                )
             })
             .collect();
         let _ = write!(
             out,
-            " <a class=\"flag flag-{}\" href=\"{root}discrepancies/index.html#{}\"><span class=\"flag-mark\" aria-hidden=\"true\">⚑</span> <span class=\"flag-label\">{}:</span> <span class=\"flag-detail\">{}</span></a>",
-            esc(&disc.kind.slug()),
-            esc(&disc.id),
-            esc(&disc.kind.label()),
-            esc(&readings.join(" vs "))
+            " <span class=\"flag flag-{}\"><span class=\"flag-mark\" aria-hidden=\"true\">⚑</span> <span class=\"flag-label\">{}:</span> <span class=\"flag-detail\">{}</span></span>",
+            esc(&first.kind.slug()),
+            links.join(" · "),
+            esc(detail)
         );
     }
     if out.is_empty() && ctx.analysis.uncorroborated[c.0] {
@@ -92,6 +106,23 @@ pub fn flags_html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
         );
     }
     out
+}
+
+/// "2026 (A, B) vs 2023 (C)": the readings of a discrepancy and who gives each.
+fn readings_text(disc: &crate::analyse::Discrepancy, ctx: &Ctx) -> String {
+    let readings: Vec<String> = disc
+        .readings
+        .iter()
+        .map(|r| {
+            let sources: Vec<&str> = r
+                .sources
+                .iter()
+                .map(|s| ctx.model.entity(*s).name.as_str())
+                .collect();
+            format!("{} ({})", shorten(&r.value, 60), sources.join(", "))
+        })
+        .collect();
+    readings.join(" vs ")
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -250,7 +281,8 @@ fn shared<'a>(ctx: &'a Ctx<'a>) -> Shared<'a> {
         .analysis
         .discrepancies
         .iter()
-        .map(|d| views::disc_link(ctx, d))
+        .enumerate()
+        .map(|(i, d)| views::disc_link(ctx, i, d))
         .collect();
     let claims = (0..model.claims.len())
         .into_par_iter()

@@ -141,14 +141,16 @@ pub fn record(origin: &Origin) -> RecordView {
     }
 }
 
-pub fn disc_link(ctx: &Ctx, d: &Discrepancy) -> DiscLink {
+/// The link to discrepancy number `index`.
+pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
     let model = ctx.model;
-    // A note may explain a conflict and a source's self-contradiction at once: the
-    // contradiction keeps a title of its own so the two stay apart in lists.
-    let note_title = match d.kind {
-        DiscrepancyKind::SelfContradiction => None,
-        _ => d.notes.iter().find_map(|n| model.notes[*n].title.clone()),
-    };
+    // A note may explain several discrepancies (a conflict and a source's contradiction of
+    // itself): its title names the first, the others keep titles of their own.
+    let note_title = d
+        .notes
+        .iter()
+        .filter(|n| ctx.analysis.by_note[**n] == Some(index))
+        .find_map(|n| model.notes[*n].title.clone());
     let title = note_title
         .unwrap_or_else(|| match (&d.kind, d.subject, &d.property, d.speaker) {
             (DiscrepancyKind::QuoteDrift, _, _, Some(s)) => {

@@ -1,0 +1,192 @@
+//! A good briefing builds into a cross-linked site with flags where claims are disputed.
+
+use crate::support::{Fixture, hrefs, texts};
+
+#[test]
+fn every_entity_claim_and_index_page_is_written() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    for page in [
+        "index.html",
+        "404.html",
+        "countries/index.html",
+        "countries/ruritania.html",
+        "countries/osterlich.html",
+        "people/jan-novak.html",
+        "organizations/widget-ministry.html",
+        "sources/alpha.html",
+        "sources/beta.html",
+        "sources/gamma.html",
+        "claims/index.html",
+        "claims/beta-start-2023.html",
+        "discrepancies/index.html",
+        "timeline/index.html",
+        "facts.json",
+        "highlight.css",
+        "style.css",
+        ".nojekyll",
+    ] {
+        assert!(site.exists(page), "{page} missing");
+    }
+}
+
+#[test]
+fn claims_link_to_sources_and_sources_link_back() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let claim = site.html("claims/beta-start-2023.html");
+    assert!(hrefs(&claim, "dl.facts a").contains(&"../sources/beta.html".to_string()));
+    let source = site.html("sources/beta.html");
+    let links = hrefs(&source, "ul.claims a.claim-value");
+    assert!(links.contains(&"../claims/beta-start-2023.html".to_string()), "{links:?}");
+}
+
+#[test]
+fn people_and_countries_link_both_ways() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let person = site.html("people/jan-novak.html");
+    assert!(hrefs(&person, "dl.facts a").contains(&"../countries/ruritania.html".to_string()));
+    let country = site.html("countries/ruritania.html");
+    let back = hrefs(&country, "ul.backlinks a");
+    assert!(back.contains(&"../people/jan-novak.html".to_string()), "{back:?}");
+    // The overview mentions the country inline: it is a backlink too.
+    assert!(back.contains(&"../index.html".to_string()), "{back:?}");
+}
+
+#[test]
+fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let overview = site.html("index.html");
+    let flags = hrefs(&overview, "main .flag a");
+    assert!(flags.contains(&"discrepancies/index.html#conflict-ruritania-production-start".to_string()));
+    assert!(flags.contains(&"discrepancies/index.html#self-beta-ruritania-production-start".to_string()));
+    let details = texts(&overview, "main .flag .flag-detail");
+    assert!(details.iter().any(|d| d.contains("2026") && d.contains("2023") && d.contains("Beta Wire")), "{details:?}");
+
+    // The supply claim is undisputed but has one source: a softer mark, no flag.
+    let supply = site.html("claims/gamma-supply.html");
+    assert!(texts(&supply, ".flag").is_empty());
+    assert_eq!(texts(&supply, "main a.single-source"), vec!["single source"]);
+
+    // In claim lists, the flag stands beside the disputed claim only.
+    let country = site.html("countries/ruritania.html");
+    let disputed = hrefs(&country, "li#claim-beta-start-2023 .flag a");
+    assert_eq!(disputed.len(), 2, "conflict and self-contradiction, in one flag");
+    assert_eq!(texts(&country, "li#claim-beta-start-2023 .flag").len(), 1);
+    assert!(texts(&country, "li#claim-gamma-supply .flag").is_empty());
+}
+
+#[test]
+fn discrepancies_page_lists_every_reading_and_note() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let page = site.html("discrepancies/index.html");
+    let ids: Vec<String> = texts(&page, "section.discrepancy h2");
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let text = site.text("discrepancies/index.html");
+    assert!(text.contains("id=\"conflict-ruritania-production-start\""));
+    assert!(text.contains("id=\"drift-alpha-quote\""));
+    assert!(text.contains("<ins>new</ins>"), "drift shows the added word");
+    assert!(text.contains("Verdict:</strong> 2026"));
+    assert!(text.contains("impossible for a report dated 2025"));
+}
+
+#[test]
+fn facts_json_holds_entities_claims_and_discrepancies() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let facts: serde_json::Value = serde_json::from_str(&site.text("facts.json")).expect("json");
+    assert_eq!(facts["version"], 1);
+    assert_eq!(facts["entities"].as_array().map(Vec::len), Some(8));
+    let claim = facts["claims"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "beta-start-2023"))
+        .expect("claim in export");
+    assert_eq!(claim["value"], 2023);
+    assert_eq!(claim["source"], "beta");
+    assert_eq!(claim["document"], "beta.txt");
+    let kinds: Vec<&str> = facts["discrepancies"]
+        .as_array()
+        .expect("discrepancies")
+        .iter()
+        .filter_map(|d| d["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["value-conflict", "self-contradiction", "quote-drift"]);
+}
+
+#[test]
+fn links_are_relative_so_any_sub_path_works() {
+    let fixture = Fixture::new("basic");
+    let run = fixture.run(&["build", "--base-url", "https://user.github.io/repo/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let person = std::fs::read_to_string(fixture.path("public/people/jan-novak.html")).expect("page");
+    assert!(!person.contains("href=\"/"), "no root-absolute links on normal pages");
+    assert!(person.contains("\"@id\":\"https://user.github.io/repo/people/jan-novak.html\""));
+    // The 404 page is served from any path, so its links use the base path.
+    let missing = std::fs::read_to_string(fixture.path("public/404.html")).expect("404");
+    assert!(missing.contains("href=\"/repo/index.html\""));
+}
+
+#[test]
+fn code_and_records_are_highlighted_with_classes() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let overview = site.text("index.html");
+    assert!(overview.contains("<pre class=\"code\" data-lang=\"yaml\">"));
+    let claim = site.html("claims/alpha-start.html");
+    let summary = texts(&claim, "details.record summary");
+    assert!(summary[0].contains("content/claims/claims.yaml, line 2"), "{summary:?}");
+    assert!(site.text("highlight.css").contains(".hl-"));
+}
+
+#[test]
+fn check_passes_on_a_good_briefing_and_writes_nothing() {
+    let fixture = Fixture::new("basic");
+    let run = fixture.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("no errors"));
+    assert!(!fixture.path("public").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let fixture = Fixture::new("basic");
+    fixture.build();
+    let before = std::fs::read(fixture.path("public/index.html")).expect("built");
+    fixture.replace("content/claims/claims.yaml", "source: alpha\n    quote: start", "source: alpah\n    quote: start");
+    let run = fixture.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("nothing was written"));
+    assert_eq!(std::fs::read(fixture.path("public/index.html")).expect("still there"), before);
+}
+
+#[test]
+fn raw_html_is_sanitised_unless_trusted() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "content/pages/raw.md",
+        "---\ntitle: Raw\n---\n<script>alert(1)</script><a href=\"javascript:alert(2)\" onclick=\"x()\">x</a> <b>bold</b>\n",
+    );
+    let site = fixture.build();
+    let page = site.text("pages/raw.html");
+    assert!(!page.contains("<script>alert"));
+    assert!(!page.contains("javascript:"));
+    assert!(!page.contains("onclick"));
+    assert!(page.contains("<b>bold</b>"));
+}
+
+#[test]
+fn strings_from_yaml_are_escaped_everywhere() {
+    let fixture = Fixture::new("basic");
+    fixture.replace(
+        "content/entities.yaml",
+        "name: Ministry of Widgets",
+        "name: \"Ministry </script><script>alert(1)</script> \\\" onmouseover=x\"",
+    );
+    let site = fixture.build();
+    let page = site.text("organizations/widget-ministry.html");
+    assert!(!page.contains("<script>alert(1)"), "escaped in HTML and JSON-LD");
+    assert!(page.contains("\\u003c/script\\u003e"), "JSON-LD escapes <");
+}

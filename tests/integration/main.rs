@@ -1,0 +1,10 @@
+//! Integration tests: run the real `dossier` binary on fixture briefings.
+//!
+//! Each test copies a fixture from `tests/fixtures/` into a fresh temporary folder, edits it
+//! as the case needs (`Fixture::write`, `Fixture::replace`), runs a command and asserts on the
+//! exit code, the messages and the produced files. Add a case by copying a neighbour.
+
+mod build;
+mod errors;
+mod quotes;
+mod support;

@@ -1,0 +1,146 @@
+//! The fixture builder shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use scraper::{Html, Selector};
+
+/// A fixture briefing copied into a temporary folder.
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+/// What a run of the binary produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Fixture {
+    /// A copy of `tests/fixtures/NAME`.
+    pub fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().join(name);
+        copy_dir(&fixtures().join(name), &root);
+        Fixture { _dir: dir, root }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes (or overwrites) a file of the briefing.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write fixture file");
+        self
+    }
+
+    /// Replaces the one occurrence of `from` in a file.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = self.read(rel);
+        assert_eq!(text.matches(from).count(), 1, "`{from}` once in {rel}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Runs `dossier ARGS...` in the briefing folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .current_dir(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run dossier");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Builds into `public/` and expects success.
+    pub fn build(&self) -> Site {
+        let run = self.run(&["build"]);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        Site {
+            root: self.path("public"),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts a failed run whose messages include `path:line:col` and every fragment.
+    pub fn assert_error(&self, location: &str, fragments: &[&str]) {
+        assert_eq!(self.code, 1, "expected exit 1, got {}:\n{}", self.code, self.stderr);
+        let headline = self
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(location))
+            .unwrap_or_else(|| panic!("no message at {location} in:\n{}", self.stderr));
+        assert!(headline.contains("error:"), "{headline}");
+        for f in fragments {
+            assert!(self.stderr.contains(f), "missing `{f}` in:\n{}", self.stderr);
+        }
+    }
+}
+
+/// A built site on disk.
+pub struct Site {
+    pub root: PathBuf,
+}
+
+impl Site {
+    pub fn html(&self, rel: &str) -> Html {
+        let text = std::fs::read_to_string(self.root.join(rel))
+            .unwrap_or_else(|e| panic!("read {rel}: {e}"));
+        Html::parse_document(&text)
+    }
+
+    pub fn text(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.root.join(rel).is_file()
+    }
+}
+
+/// The `href`s of the elements matching `selector`.
+pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).expect("valid selector");
+    html.select(&sel)
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+/// The text of the elements matching `selector`.
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).expect("valid selector");
+    html.select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
