@@ -37,6 +37,23 @@ impl DiscrepancyKind {
         }
     }
 
+    /// A word or two for inline flags.
+    pub fn short_label(&self) -> &'static str {
+        match self {
+            DiscrepancyKind::ValueConflict => "disputed",
+            DiscrepancyKind::SelfContradiction => "self-contradiction",
+            DiscrepancyKind::QuoteDrift => "quote drift",
+            DiscrepancyKind::Analyst(kind) => match kind.as_str() {
+                "overstatement" => "overstated",
+                "understatement" => "understated",
+                "unsupported" => "unsupported",
+                "impossible-date" => "impossible date",
+                "misattribution" => "misattributed",
+                _ => "flagged",
+            },
+        }
+    }
+
     pub fn slug(&self) -> String {
         match self {
             DiscrepancyKind::ValueConflict => "value-conflict".into(),
