@@ -153,7 +153,7 @@ pub enum Details {
     Country,
     Person(Person),
     Organization(Organization),
-    Source(Source),
+    Source(Box<Source>),
 }
 
 #[derive(Debug, Clone)]
@@ -173,6 +173,8 @@ pub struct Organization {
 
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The label inline flags use.
+    pub short: Option<String>,
     pub outlet: Option<String>,
     pub outlet_note: Option<String>,
     pub title: String,
@@ -386,6 +388,15 @@ impl Model {
             Value::Bool(true) => "yes".into(),
             Value::Bool(false) => "no".into(),
             Value::Entity(id) => self.entity(*id).name.clone(),
+        }
+    }
+
+    /// The name inline flags use: a source's `short` label, else the name.
+    pub fn short_name(&self, id: EntityId) -> &str {
+        let e = self.entity(id);
+        match &e.details {
+            Details::Source(s) => s.short.as_deref().unwrap_or(&e.name),
+            _ => &e.name,
         }
     }
 

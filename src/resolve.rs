@@ -223,7 +223,7 @@ impl Resolver<'_> {
                 kind: None,
                 country: None,
             }),
-            EntityKind::Source => Details::Source(empty_source()),
+            EntityKind::Source => Details::Source(Box::new(empty_source())),
         };
         self.entities.push(Entity {
             id: id.to_string(),
@@ -414,7 +414,8 @@ impl Resolver<'_> {
                 .iter()
                 .filter_map(|r| self.lookup(r, &s.pos, "relays", &[EntityKind::Organization]))
                 .collect();
-            self.entities[i].details = Details::Source(Source {
+            self.entities[i].details = Details::Source(Box::new(Source {
+                short: s.short.clone(),
                 outlet: s.outlet.clone(),
                 outlet_note: s.outlet_note.clone(),
                 title: s.title.clone(),
@@ -428,7 +429,7 @@ impl Resolver<'_> {
                 ai_note: s.ai_generated.note.clone(),
                 reliability: s.reliability.clone(),
                 noise: s.noise.clone(),
-            });
+            }));
         }
     }
 
@@ -812,6 +813,7 @@ fn e_lines(e: &Entity) -> usize {
 
 fn empty_source() -> Source {
     Source {
+        short: None,
         outlet: None,
         outlet_note: None,
         title: String::new(),

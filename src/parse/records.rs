@@ -114,8 +114,10 @@ pub struct RawAiGenerated {
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: String,
-    /// A short label; defaults to the outlet, then the title.
+    /// A label; defaults to the outlet, then the title.
     pub name: Option<String>,
+    /// A very short label for inline flags (`004`); defaults to the name.
+    pub short: Option<String>,
     pub outlet: Option<String>,
     pub outlet_note: Option<String>,
     pub title: String,
