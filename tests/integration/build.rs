@@ -190,3 +190,25 @@ fn strings_from_yaml_are_escaped_everywhere() {
     assert!(!page.contains("<script>alert(1)"), "escaped in HTML and JSON-LD");
     assert!(page.contains("\\u003c/script\\u003e"), "JSON-LD escapes <");
 }
+
+/// The discrepancy section as a reader gets it: readings, sources, quotes, drift and note.
+#[test]
+fn discrepancy_markup_snapshot() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let page = site.html("discrepancies/index.html");
+    let selector = scraper::Selector::parse("section#drift-alpha-quote").expect("selector");
+    let section = page.select(&selector).next().expect("drift section").html();
+    insta::assert_snapshot!(section);
+}
+
+/// A flag in running text, as the overview shows it.
+#[test]
+fn inline_flag_snapshot() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let page = site.html("index.html");
+    let selector = scraper::Selector::parse("main .flag").expect("selector");
+    let flags: Vec<String> = page.select(&selector).map(|f| f.html()).collect();
+    insta::assert_snapshot!(flags.join("\n"));
+}
