@@ -488,7 +488,10 @@ mod tests {
 
     #[test]
     fn word_diff_names_the_changed_words() {
-        let d = word_diff(&w("a very cost-efficient system"), &w("a cost-efficient systems"));
+        let d = word_diff(
+            &w("a very cost-efficient system"),
+            &w("a cost-efficient systems"),
+        );
         assert_eq!(d.removed, vec!["very", "system"]);
         assert_eq!(d.added, vec!["systems"]);
     }

@@ -265,7 +265,11 @@ mod tests {
     fn headline_names_file_line_and_column() {
         let mut diags = Diagnostics::new();
         let src: Arc<str> = Arc::from("x: 1\ny: 2\n");
-        diags.error(&Loc::at_offset("a.yaml", &src, 5), "bad", Some("fix".into()));
+        diags.error(
+            &Loc::at_offset("a.yaml", &src, 5),
+            "bad",
+            Some("fix".into()),
+        );
         let d = diags.sorted()[0];
         assert_eq!(d.headline(), "a.yaml:2:1: error: bad");
         assert!(d.render(false).contains("help: fix"));

@@ -12,8 +12,11 @@ pub mod linkcheck;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod write;
 pub mod yaml;
 

@@ -13,9 +13,17 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
         .files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), Html::parse_document(&String::from_utf8_lossy(&f.bytes))))
+        .map(|f| {
+            (
+                f.path.as_str(),
+                Html::parse_document(&String::from_utf8_lossy(&f.bytes)),
+            )
+        })
         .collect();
-    let (Ok(ids), Ok(links)) = (Selector::parse("[id]"), Selector::parse("a[href], link[href], script[src], img[src]")) else {
+    let (Ok(ids), Ok(links)) = (
+        Selector::parse("[id]"),
+        Selector::parse("a[href], link[href], script[src], img[src]"),
+    ) else {
         return;
     };
     let mut files: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
@@ -44,7 +52,10 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
                 diags.error(
                     &Loc::file(&format!("<output>/{path}")),
                     format!("broken link `{target}`: {problem}"),
-                    Some("fix the reference in the content or template that produces this link".into()),
+                    Some(
+                        "fix the reference in the content or template that produces this link"
+                            .into(),
+                    ),
                 );
             }
         }
@@ -110,8 +121,14 @@ mod tests {
     fn finds_missing_files_and_anchors() {
         let site = Site {
             files: vec![
-                page("index.html", "<a href=\"a/b.html#x\">ok</a><a href=\"a/c.html\">no</a><a href=\"a/b.html#y\">no</a>"),
-                page("a/b.html", "<p id=\"x\"></p><a href=\"../index.html\">up</a>"),
+                page(
+                    "index.html",
+                    "<a href=\"a/b.html#x\">ok</a><a href=\"a/c.html\">no</a><a href=\"a/b.html#y\">no</a>",
+                ),
+                page(
+                    "a/b.html",
+                    "<p id=\"x\"></p><a href=\"../index.html\">up</a>",
+                ),
             ],
             copies: Vec::new(),
         };

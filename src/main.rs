@@ -1,7 +1,9 @@
 //! The `dossier` command: parses the command line, runs the library, maps results to exit
-//! codes (0 success, 1 content errors, 2 usage or operational failure).
+//! codes (0 success, 1 content errors, 2 usage or operational failure). With no subcommand it
+//! serves the current folder.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +12,11 @@ use clap::{Parser, Subcommand};
 use dossier::{Compiled, Options};
 
 #[derive(Parser)]
-#[command(name = "dossier", version, about = "Builds annotated briefings: entities, claims, sources and where they disagree.")]
+#[command(
+    name = "dossier",
+    version,
+    about = "Builds annotated briefings: entities, claims, sources and where they disagree."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -39,13 +45,52 @@ enum Command {
         #[arg(long)]
         require_documents: bool,
     },
+    /// Serve the briefing with live reload: rebuilds into PATH/public on every change.
+    Serve {
+        /// The briefing folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// The URL the site is served from; a path in it (https://user.github.io/repo/) is
+        /// served at that path.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Start a new briefing folder NAME with a small working example.
+    New {
+        /// The folder to create.
+        name: PathBuf,
+    },
+    /// Print the whole briefing to one PDF with headless Chromium.
+    Pdf {
+        /// The briefing folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The PDF to write [default: PATH/briefing.pdf].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The Chromium or Chrome executable [default: $DOSSIER_CHROME, then chromium,
+        /// chromium-browser or google-chrome on PATH].
+        #[arg(long)]
+        chrome: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Build {
+    let command = cli.command.unwrap_or(Command::Serve {
         path: PathBuf::from("."),
-        output: None,
+        port: 1111,
+        bind: IpAddr::from([127, 0, 0, 1]),
+        open: false,
         base_url: None,
     });
     match command {
@@ -62,10 +107,16 @@ fn main() -> ExitCode {
             let out = dossier::output_dir(&options.root, output.as_deref());
             let result = dossier::build(&options, output.as_deref());
             finish(result, |c| {
-                let out = out.as_ref().map_or_else(|_| "the output".into(), |o| o.display().to_string());
+                let out = out
+                    .as_ref()
+                    .map_or_else(|_| "the output".into(), |o| o.display().to_string());
                 format!(
                     "built {} pages into {out}: {} claims, {} discrepancies",
-                    c.site.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+                    c.site
+                        .files
+                        .iter()
+                        .filter(|f| f.path.ends_with(".html"))
+                        .count(),
                     c.model.claims.len(),
                     c.analysis.discrepancies.len()
                 )
@@ -86,15 +137,81 @@ fn main() -> ExitCode {
                     c.model.entities.len(),
                     c.model.claims.len(),
                     c.analysis.discrepancies.len(),
-                    c.site.files.iter().filter(|f| f.path.ends_with(".html")).count()
+                    c.site
+                        .files
+                        .iter()
+                        .filter(|f| f.path.ends_with(".html"))
+                        .count()
                 )
+            })
+        }
+        Command::Serve {
+            path,
+            port,
+            bind,
+            open,
+            base_url,
+        } => {
+            let options = dossier::serve::ServeOptions {
+                root: path,
+                bind,
+                port,
+                open,
+                base_url,
+            };
+            match dossier::serve::run(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::New { name } => new_briefing(&name),
+        Command::Pdf {
+            path,
+            output,
+            chrome,
+        } => {
+            let options = dossier::pdf::PdfOptions {
+                root: path,
+                output,
+                chrome,
+            };
+            let pdf = options.output_path();
+            finish(dossier::pdf::run(&options), |_| {
+                let size = std::fs::metadata(&pdf).map_or(0, |m| m.len());
+                format!("wrote {} ({} KB)", pdf.display(), size.div_ceil(1024))
             })
         }
     }
 }
 
+fn new_briefing(name: &std::path::Path) -> ExitCode {
+    match dossier::scaffold::create(name) {
+        Ok(files) => {
+            println!("created {}/ with:", name.display());
+            for f in files {
+                println!("  {f}");
+            }
+            println!(
+                "next: cd {} && dossier serve   (or `dossier check`, `dossier build`)",
+                name.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Prints the diagnostics and a summary; returns the exit code.
-fn finish(result: dossier::error::Result<Compiled>, summary: impl Fn(&Compiled) -> String) -> ExitCode {
+fn finish(
+    result: dossier::error::Result<Compiled>,
+    summary: impl Fn(&Compiled) -> String,
+) -> ExitCode {
     match result {
         Ok(compiled) => {
             let color = std::io::stderr().is_terminal();
@@ -110,7 +227,11 @@ fn finish(result: dossier::error::Result<Compiled>, summary: impl Fn(&Compiled) 
                 ExitCode::from(1)
             } else {
                 let warnings = compiled.diags.warning_count();
-                let extra = if warnings > 0 { format!(" ({warnings} warning(s))") } else { String::new() };
+                let extra = if warnings > 0 {
+                    format!(" ({warnings} warning(s))")
+                } else {
+                    String::new()
+                };
                 println!("{}{extra}", summary(&compiled));
                 ExitCode::SUCCESS
             }

@@ -303,7 +303,11 @@ impl Resolver<'_> {
     }
 
     fn file_index(&self, rel: &str) -> usize {
-        self.raw.files.iter().position(|f| f.rel == rel).unwrap_or(0)
+        self.raw
+            .files
+            .iter()
+            .position(|f| f.rel == rel)
+            .unwrap_or(0)
     }
 
     /// Resolves a reference written in a record: an id, or a name or alias of an entity.
@@ -326,8 +330,14 @@ impl Resolver<'_> {
                 let expected: Vec<&str> = kinds.iter().map(|k| k.folder()).collect();
                 self.diags.error(
                     &loc,
-                    format!("`{wanted}` is a {actual}, but `{field}` must name one of: {}", expected.join(", ")),
-                    Some(format!("use the id of one of the {}", expected.join(" or "))),
+                    format!(
+                        "`{wanted}` is a {actual}, but `{field}` must name one of: {}",
+                        expected.join(", ")
+                    ),
+                    Some(format!(
+                        "use the id of one of the {}",
+                        expected.join(" or ")
+                    )),
                 );
                 None
             }
@@ -363,14 +373,17 @@ impl Resolver<'_> {
     fn fill_entity_details(&mut self) {
         let raw = self.raw;
         for p in &raw.records.people {
-            let Some(i) = self.entity_index(&p.id) else { continue };
+            let Some(i) = self.entity_index(&p.id) else {
+                continue;
+            };
             let country = p
                 .country
                 .as_deref()
                 .and_then(|c| self.lookup(c, &p.pos, "country", &[EntityKind::Country]));
-            let affiliation = p.affiliation.as_deref().and_then(|a| {
-                self.lookup(a, &p.pos, "affiliation", &[EntityKind::Organization])
-            });
+            let affiliation = p
+                .affiliation
+                .as_deref()
+                .and_then(|a| self.lookup(a, &p.pos, "affiliation", &[EntityKind::Organization]));
             let mut titles = Vec::new();
             for t in &p.titles {
                 if let Some(s) = self.lookup(&t.source, &p.pos, "source", &[EntityKind::Source]) {
@@ -385,7 +398,9 @@ impl Resolver<'_> {
             });
         }
         for o in &raw.records.organizations {
-            let Some(i) = self.entity_index(&o.id) else { continue };
+            let Some(i) = self.entity_index(&o.id) else {
+                continue;
+            };
             if let Some(kind) = &o.kind
                 && !ORGANIZATION_KINDS.contains(&kind.as_str())
             {
@@ -394,8 +409,11 @@ impl Resolver<'_> {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("use one of: {}", ORGANIZATION_KINDS.join(", ")),
                 };
-                self.diags
-                    .error(&loc, format!("unknown organization kind `{kind}`"), Some(help));
+                self.diags.error(
+                    &loc,
+                    format!("unknown organization kind `{kind}`"),
+                    Some(help),
+                );
             }
             let country = o
                 .country
@@ -407,7 +425,9 @@ impl Resolver<'_> {
             });
         }
         for s in &raw.records.sources {
-            let Some(i) = self.entity_index(&s.id) else { continue };
+            let Some(i) = self.entity_index(&s.id) else {
+                continue;
+            };
             let date = s.date.as_deref().and_then(|d| self.date(d, &s.pos, "date"));
             let relays = s
                 .relays
@@ -497,7 +517,10 @@ impl Resolver<'_> {
                 self.diags.error(
                     &loc,
                     format!("`{}` is not a valid property", c.property),
-                    Some(format!("properties are slugs, e.g. `{}`", slugify(&c.property))),
+                    Some(format!(
+                        "properties are slugs, e.g. `{}`",
+                        slugify(&c.property)
+                    )),
                 );
             }
             let (Some(subject), Some(source), Some(value), true) = (subject, source, value, new)
@@ -582,7 +605,9 @@ impl Resolver<'_> {
                 _ => "a status",
             },
             "entity" => match raw {
-                RawScalar::Str(s) => return self.lookup(s, &c.pos, "value", &[]).map(Value::Entity),
+                RawScalar::Str(s) => {
+                    return self.lookup(s, &c.pos, "value", &[]).map(Value::Entity);
+                }
                 _ => "an entity id",
             },
             other => {
@@ -669,8 +694,11 @@ impl Resolver<'_> {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("use one of: {}", NOTE_KINDS.join(", ")),
                 };
-                self.diags
-                    .error(&loc, format!("unknown discrepancy kind `{kind}`"), Some(help));
+                self.diags.error(
+                    &loc,
+                    format!("unknown discrepancy kind `{kind}`"),
+                    Some(help),
+                );
             }
             notes.push(Note {
                 id: n.id.clone(),
@@ -698,16 +726,21 @@ impl Resolver<'_> {
                 first: 1,
                 last: file.text[..p.body_offset].lines().count(),
             };
-            let entity = p.front.entity.as_deref().and_then(|e| {
-                self.lookup(e, &front_pos, "entity", &[])
-            });
+            let entity = p
+                .front
+                .entity
+                .as_deref()
+                .and_then(|e| self.lookup(e, &front_pos, "entity", &[]));
             if let Some(e) = entity
                 && let Some(other) = summaries.insert(e, file.rel.clone())
             {
                 let loc = self.raw.field_loc(&front_pos, "entity");
                 self.diags.error(
                     &loc,
-                    format!("`{}` already has a summary in {other}", self.entities[e.0].id),
+                    format!(
+                        "`{}` already has a summary in {other}",
+                        self.entities[e.0].id
+                    ),
                     Some("merge the two pages, or point this one at another entity".into()),
                 );
             }
@@ -716,7 +749,11 @@ impl Resolver<'_> {
                 .and_then(|s| s.to_str())
                 .unwrap_or("page");
             let url = match entity {
-                Some(e) => format!("{}/{}.html", self.entities[e.0].kind.folder(), self.entities[e.0].id),
+                Some(e) => format!(
+                    "{}/{}.html",
+                    self.entities[e.0].kind.folder(),
+                    self.entities[e.0].id
+                ),
                 None if file.rel == "content/index.md" => "index.html".into(),
                 None => format!("pages/{}.html", slugify(stem)),
             };
@@ -731,7 +768,9 @@ impl Resolver<'_> {
             }
             let mut refs = Vec::new();
             for (spec, offset) in &p.refs {
-                if let Some(t) = self.inline_target(spec.kind, &spec.id, &file.rel, &file.text, *offset) {
+                if let Some(t) =
+                    self.inline_target(spec.kind, &spec.id, &file.rel, &file.text, *offset)
+                {
                     refs.push(t);
                 }
             }
@@ -749,7 +788,10 @@ impl Resolver<'_> {
             self.diags.error(
                 &Loc::file("content/index.md"),
                 "the briefing has no overview page",
-                Some("create content/index.md with front matter `title:` and the key judgments".into()),
+                Some(
+                    "create content/index.md with front matter `title:` and the key judgments"
+                        .into(),
+                ),
             );
         }
         pages
@@ -860,7 +902,10 @@ fn relate(model: &mut Model) {
         let mut push = |to: EntityId| links.push((to, from));
         match &e.details {
             Details::Person(p) => {
-                p.country.into_iter().chain(p.affiliation).for_each(&mut push);
+                p.country
+                    .into_iter()
+                    .chain(p.affiliation)
+                    .for_each(&mut push);
                 p.titles.iter().for_each(|(_, s)| push(*s));
             }
             Details::Organization(o) => o.country.into_iter().for_each(&mut push),
@@ -909,7 +954,9 @@ fn verify_quotes(
 ) {
     let dir = model.config.documents.clone();
     for (i, e) in model.entities.iter().enumerate() {
-        let Details::Source(s) = &e.details else { continue };
+        let Details::Source(s) = &e.details else {
+            continue;
+        };
         let Some(doc) = &s.document else { continue };
         let text = dir.as_ref().and_then(|d| load::read_document(&d.join(doc)));
         if text.is_none() {
@@ -926,9 +973,15 @@ fn verify_quotes(
         model.documents[i] = text.map(|t| squash(&t));
     }
     for c in &model.claims {
-        let Some(doc) = &model.documents[c.source.0] else { continue };
+        let Some(doc) = &model.documents[c.source.0] else {
+            continue;
+        };
         let quote = squash(&c.quote);
-        let file_index = raw.files.iter().position(|f| f.rel == c.origin.file).unwrap_or(0);
+        let file_index = raw
+            .files
+            .iter()
+            .position(|f| f.rel == c.origin.file)
+            .unwrap_or(0);
         let pos = RecordPos {
             file: file_index,
             first: c.origin.line,
@@ -939,7 +992,10 @@ fn verify_quotes(
             let near = closest_passage(doc, &quote);
             diags.error(
                 &raw.field_loc(&pos, "quote"),
-                format!("quote not found verbatim in the document of `{}`", source.id),
+                format!(
+                    "quote not found verbatim in the document of `{}`",
+                    source.id
+                ),
                 Some(match near {
                     Some(near) => format!("the closest passage reads: \"{near}\""),
                     None => "copy the quote exactly from the document".into(),
@@ -947,10 +1003,14 @@ fn verify_quotes(
             );
             continue;
         }
-        let Details::Source(s) = &source.details else { continue };
-        let outside_noise = doc
-            .match_indices(&quote)
-            .any(|(at, _)| !s.noise.iter().any(|n| noise_covers(doc, &squash(n), at, quote.len())));
+        let Details::Source(s) = &source.details else {
+            continue;
+        };
+        let outside_noise = doc.match_indices(&quote).any(|(at, _)| {
+            !s.noise
+                .iter()
+                .any(|n| noise_covers(doc, &squash(n), at, quote.len()))
+        });
         if !outside_noise {
             diags.error(
                 &raw.field_loc(&pos, "quote"),
@@ -969,7 +1029,11 @@ fn noise_covers(doc: &str, noise: &str, at: usize, len: usize) -> bool {
 }
 
 fn entity_loc(raw: &RawBriefing, e: &Entity, key: &str) -> Loc {
-    let file = raw.files.iter().position(|f| f.rel == e.origin.file).unwrap_or(0);
+    let file = raw
+        .files
+        .iter()
+        .position(|f| f.rel == e.origin.file)
+        .unwrap_or(0);
     raw.field_loc(
         &RecordPos {
             file,
@@ -1030,6 +1094,9 @@ mod tests {
 
     #[test]
     fn quotes_match_after_squashing() {
-        assert_eq!(squash("“It is  not\nonly right”"), "\"It is not only right\"");
+        assert_eq!(
+            squash("“It is  not\nonly right”"),
+            "\"It is not only right\""
+        );
     }
 }

@@ -20,10 +20,7 @@ pub fn write(site: &Site, out: &Path) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-    let name = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("public");
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(parent)
@@ -42,8 +39,11 @@ pub fn write(site: &Site, out: &Path) -> Result<()> {
             .map_err(read_err(from))
     })?;
     let marker = root.join(MARKER);
-    std::fs::write(&marker, "Written by dossier build; replaced whole by the next build.\n")
-        .map_err(write_err(&marker))?;
+    std::fs::write(
+        &marker,
+        "Written by dossier build; replaced whole by the next build.\n",
+    )
+    .map_err(write_err(&marker))?;
     swap(staging.keep(), out, parent, name)
 }
 

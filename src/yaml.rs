@@ -25,9 +25,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         let message = err.to_string();
         // serde_yaml appends " at line L column C"; we show the position ourselves.
         let message = match message.rfind(" at line ") {
-            Some(i) if message.matches(" at line ").count() == 1 => {
-                message[..i].to_string()
-            }
+            Some(i) if message.matches(" at line ").count() == 1 => message[..i].to_string(),
             _ => message,
         };
         let help = help_for(&message);
@@ -50,10 +48,12 @@ fn help_for(message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`')?;
         let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        return Some(match crate::diag::did_you_mean(field, names.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("remove `{field}`; allowed fields: {}", names.join(", ")),
-        });
+        return Some(
+            match crate::diag::did_you_mean(field, names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("remove `{field}`; allowed fields: {}", names.join(", ")),
+            },
+        );
     }
     if message.starts_with("missing field") {
         return Some("add the field to this record".into());
@@ -171,7 +171,8 @@ mod tests {
 
     #[test]
     fn finds_items_and_fields() {
-        let text = "claims:\n  - id: a\n    source: x\n\n  - id: b\n    source: y\nsources:\n  - id: s\n";
+        let text =
+            "claims:\n  - id: a\n    source: x\n\n  - id: b\n    source: y\nsources:\n  - id: s\n";
         assert_eq!(item_lines(text, "claims"), vec![2, 5]);
         assert_eq!(item_lines(text, "sources"), vec![8]);
         assert_eq!(field_position(text, 5, 6, "source"), Some((6, 13)));

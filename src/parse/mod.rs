@@ -103,7 +103,12 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     raw
 }
 
-fn report_yaml(diags: &mut Diagnostics, file: &SourceFile, line_offset: usize, err: yaml::YamlError) {
+fn report_yaml(
+    diags: &mut Diagnostics,
+    file: &SourceFile,
+    line_offset: usize,
+    err: yaml::YamlError,
+) {
     let loc = Loc {
         file: file.rel.clone(),
         line: err.line + line_offset,
@@ -241,7 +246,8 @@ pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> O
         for found in markdown::scan_refs(&run) {
             match found {
                 Ok(spec) => {
-                    let offset = body_offset + source_offset(body, run_start, &run, spec.range.start);
+                    let offset =
+                        body_offset + source_offset(body, run_start, &run, spec.range.start);
                     refs.push((spec, offset));
                 }
                 Err(err) => {
@@ -304,7 +310,10 @@ mod tests {
         let mut diags = Diagnostics::new();
         assert!(parse_page(&f, 0, &mut diags).is_none());
         let d = diags.sorted()[0];
-        assert_eq!((d.line, d.help.as_deref()), (3, Some("did you mean `title`?")));
+        assert_eq!(
+            (d.line, d.help.as_deref()),
+            (3, Some("did you mean `title`?"))
+        );
     }
 
     #[test]

@@ -155,12 +155,23 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
                 .iter()
                 .map(|r| ReadingOut {
                     value: &r.value,
-                    claims: r.claims.iter().map(|c| model.claim(*c).id.as_str()).collect(),
+                    claims: r
+                        .claims
+                        .iter()
+                        .map(|c| model.claim(*c).id.as_str())
+                        .collect(),
                     sources: r.sources.iter().map(|s| id(*s)).collect(),
                 })
                 .collect(),
-            notes: d.notes.iter().map(|n| model.notes[*n].id.as_str()).collect(),
-            verdict: d.notes.iter().find_map(|n| model.notes[*n].verdict.as_deref()),
+            notes: d
+                .notes
+                .iter()
+                .map(|n| model.notes[*n].id.as_str())
+                .collect(),
+            verdict: d
+                .notes
+                .iter()
+                .find_map(|n| model.notes[*n].verdict.as_deref()),
         })
         .collect();
     let facts = Facts {

@@ -11,9 +11,26 @@ use crate::parse::markdown::{RefKind, options, scan_refs};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_generic_attributes(["class", "id", "title", "aria-label", "aria-hidden", "data-lang"])
-        .add_tags(["mark", "span", "sup", "sub", "abbr", "figure", "figcaption", "details", "summary"])
-        .link_rel(None);
+    b.add_generic_attributes([
+        "class",
+        "id",
+        "title",
+        "aria-label",
+        "aria-hidden",
+        "data-lang",
+    ])
+    .add_tags([
+        "mark",
+        "span",
+        "sup",
+        "sub",
+        "abbr",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+    ])
+    .link_rel(None);
     b
 });
 
@@ -71,7 +88,9 @@ fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx) {
     for found in scan_refs(&text) {
         // Malformed references were reported by the parse stage; leave their text as is.
         let Ok(spec) = found else { continue };
-        events.push(Event::Text(CowStr::from(text[last..spec.range.start].to_string())));
+        events.push(Event::Text(CowStr::from(
+            text[last..spec.range.start].to_string(),
+        )));
         let target = ctx.model.index.get(&spec.id).copied();
         let html = match (spec.kind, target) {
             (RefKind::Entity, Some(Target::Entity(e))) => {

@@ -4,6 +4,7 @@
 pub mod export;
 pub mod highlight;
 pub mod markdown;
+mod print;
 pub mod theme;
 pub mod views;
 
@@ -86,7 +87,7 @@ pub fn flags_html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
                 format!(
                     "<a href=\"{root}discrepancies/index.html#{}\">{}</a>",
                     esc(&disc.id),
-                    esc(&disc.kind.label())
+                    esc(disc.kind.short_label())
                 )
             })
             .collect();
@@ -114,11 +115,7 @@ fn readings_text(disc: &crate::analyse::Discrepancy, ctx: &Ctx) -> String {
         .readings
         .iter()
         .map(|r| {
-            let sources: Vec<&str> = r
-                .sources
-                .iter()
-                .map(|s| ctx.model.entity(*s).name.as_str())
-                .collect();
+            let sources: Vec<&str> = r.sources.iter().map(|s| ctx.model.short_name(*s)).collect();
             format!("{} ({})", shorten(&r.value, 60), sources.join(", "))
         })
         .collect();
@@ -204,6 +201,8 @@ enum Job {
     Timeline,
     Page(PageId),
     NotFound,
+    /// The whole briefing as one document, for print and PDF.
+    Print,
 }
 
 /// Everything computed once per build and shared by every page.
@@ -239,7 +238,10 @@ pub fn render(
             Err(err) => {
                 let d = theme::diagnostic(&err, overrides);
                 // The same template fault repeats on every page that uses it: report it once.
-                if seen.insert((d.0.file.clone(), d.0.line, d.0.col, d.1.clone()), ()).is_none() {
+                if seen
+                    .insert((d.0.file.clone(), d.0.line, d.0.col, d.1.clone()), ())
+                    .is_none()
+                {
                     diags.error(&d.0, d.1, Some(d.2));
                 }
             }
@@ -327,6 +329,7 @@ fn jobs(model: &Model) -> Vec<Job> {
         Job::Discrepancies,
         Job::Timeline,
         Job::NotFound,
+        Job::Print,
     ];
     jobs.extend(EntityKind::ALL.map(Job::KindList));
     jobs.extend((0..model.entities.len()).map(|e| Job::Entity(EntityId(e))));
@@ -378,34 +381,67 @@ fn render_job(tera: &tera::Tera, s: &Shared, job: Job) -> Result<OutputFile, ter
             context.insert("entries", &list_entries(s.ctx, kind));
             context.insert("kind", &kind);
             let url = format!("{}/index.html", kind.folder());
-            ("list.html", meta(kind.plural().into(), None, &url, kind.folder()))
+            (
+                "list.html",
+                meta(kind.plural().into(), None, &url, kind.folder()),
+            )
         }
         Job::Claims => {
             context.insert("groups", &claim_groups(s));
-            ("claims.html", meta("Claims".into(), None, "claims/index.html", "claims"))
+            (
+                "claims.html",
+                meta("Claims".into(), None, "claims/index.html", "claims"),
+            )
         }
         Job::Discrepancies => {
             context.insert("discrepancies", &s.disc_views);
             let url = "discrepancies/index.html";
-            ("discrepancies.html", meta("Discrepancies".into(), None, url, "discrepancies"))
+            (
+                "discrepancies.html",
+                meta("Discrepancies".into(), None, url, "discrepancies"),
+            )
         }
         Job::Timeline => {
             context.insert("entries", &timeline(s));
-            ("timeline.html", meta("Timeline".into(), None, "timeline/index.html", "timeline"))
+            (
+                "timeline.html",
+                meta("Timeline".into(), None, "timeline/index.html", "timeline"),
+            )
         }
         Job::Page(p) => {
             let page = &model.pages[p.0];
-            context.insert("content_html", &markdown::to_html(&page.body, DEPTH1, s.ctx));
-            let m = meta(page.title.clone(), page.description.clone(), &page.url, "pages");
+            context.insert(
+                "content_html",
+                &markdown::to_html(&page.body, DEPTH1, s.ctx),
+            );
+            let m = meta(
+                page.title.clone(),
+                page.description.clone(),
+                &page.url,
+                "pages",
+            );
             ("page.html", m)
         }
         Job::NotFound => {
             context.insert("root", &model.config.base_url.path);
-            ("404.html", meta("Page not found".into(), None, "404.html", "404"))
+            (
+                "404.html",
+                meta("Page not found".into(), None, "404.html", "404"),
+            )
+        }
+        Job::Print => {
+            print::insert(s, &mut context);
+            (
+                "print.html",
+                meta(model.config.title.clone(), None, print::URL, "print"),
+            )
         }
     };
     context.insert("page", &meta);
-    let html = tera.render(template, &context)?;
+    let mut html = tera.render(template, &context)?;
+    if let Job::Print = job {
+        html = print::finish(&html, s);
+    }
     Ok(OutputFile {
         path: meta.url,
         bytes: html.into_bytes(),
@@ -436,13 +472,19 @@ fn entity_view<'a>(s: &'a Shared, e: EntityId) -> EntityView<'a> {
             .summary
             .map(|p| markdown::to_html(&model.pages[p.0].body, DEPTH1, ctx)),
         facts: views::facts(ctx, e),
-        about: model.claims_about[e.0].iter().map(|c| &s.claims[c.0]).collect(),
+        about: model.claims_about[e.0]
+            .iter()
+            .map(|c| &s.claims[c.0])
+            .collect(),
         by: model.claims_by[e.0]
             .iter()
             .filter(|c| model.claim(**c).subject != e)
             .map(|c| &s.claims[c.0])
             .collect(),
-        discrepancies: ctx.analysis.by_entity[e.0].iter().map(|d| &s.discs[*d]).collect(),
+        discrepancies: ctx.analysis.by_entity[e.0]
+            .iter()
+            .map(|d| &s.discs[*d])
+            .collect(),
         backlinks: views::backlinks(ctx, e),
         record: views::record(&entity.origin),
         json_ld: views::json_ld(ctx, e),
@@ -494,7 +536,10 @@ fn claim_groups<'a>(s: &'a Shared) -> Vec<ClaimGroup<'a>> {
         .filter(|e| !model.claims_about[e.0].is_empty())
         .map(|e| ClaimGroup {
             subject: views::link(s.ctx, e),
-            claims: model.claims_about[e.0].iter().map(|c| &s.claims[c.0]).collect(),
+            claims: model.claims_about[e.0]
+                .iter()
+                .map(|c| &s.claims[c.0])
+                .collect(),
         })
         .collect();
     groups.sort_by_key(|g| g.subject.name.to_lowercase());

@@ -28,10 +28,14 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "page.html",
     "404.html",
     "partials/claim.html",
+    "print.html",
 );
 
 /// The built-in static files: (path, bytes).
-pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+pub const STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("print.css", include_bytes!("../../static/print.css")),
+];
 
 /// Where a template name comes from: the briefing's override or the built-in theme.
 fn origin(name: &str, overrides: &[SourceFile]) -> (String, Option<Arc<str>>) {

@@ -151,25 +151,24 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         .iter()
         .filter(|n| ctx.analysis.by_note[**n] == Some(index))
         .find_map(|n| model.notes[*n].title.clone());
-    let title = note_title
-        .unwrap_or_else(|| match (&d.kind, d.subject, &d.property, d.speaker) {
-            (DiscrepancyKind::QuoteDrift, _, _, Some(s)) => {
-                format!("Wording of {}'s quote", model.entity(s).name)
-            }
-            (DiscrepancyKind::SelfContradiction, Some(s), Some(p), _) => {
-                let source = d.claims.first().map(|c| model.claim(*c).source);
-                format!(
-                    "{} contradicts itself: {}, {}",
-                    source.map_or("A source".into(), |e| model.entity(e).name.clone()),
-                    model.entity(s).name,
-                    model.property_label(p).to_lowercase()
-                )
-            }
-            (_, Some(s), Some(p), _) => {
-                format!("{}: {}", model.entity(s).name, model.property_label(p))
-            }
-            _ => d.id.clone(),
-        });
+    let title = note_title.unwrap_or_else(|| match (&d.kind, d.subject, &d.property, d.speaker) {
+        (DiscrepancyKind::QuoteDrift, _, _, Some(s)) => {
+            format!("Wording of {}'s quote", model.entity(s).name)
+        }
+        (DiscrepancyKind::SelfContradiction, Some(s), Some(p), _) => {
+            let source = d.claims.first().map(|c| model.claim(*c).source);
+            format!(
+                "{} contradicts itself: {}, {}",
+                source.map_or("A source".into(), |e| model.entity(e).name.clone()),
+                model.entity(s).name,
+                model.property_label(p).to_lowercase()
+            )
+        }
+        (_, Some(s), Some(p), _) => {
+            format!("{}: {}", model.entity(s).name, model.property_label(p))
+        }
+        _ => d.id.clone(),
+    });
     DiscLink {
         id: d.id.clone(),
         url: format!("discrepancies/index.html#{}", d.id),
@@ -257,7 +256,10 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
             NoteView {
                 id: note.id.clone(),
                 title: note.title.clone(),
-                html: note.note.as_deref().map(|t| markdown::to_html(t, DEPTH1, ctx)),
+                html: note
+                    .note
+                    .as_deref()
+                    .map(|t| markdown::to_html(t, DEPTH1, ctx)),
                 verdict: note.verdict.clone(),
                 record: record(&note.origin),
             }
@@ -295,8 +297,13 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
     let model = ctx.model;
     let entity = model.entity(e);
     let linked = |id: Option<EntityId>| {
-        id.map(|i| vec![item(model.entity(i).name.clone(), Some(model.entity_url(i)))])
-            .unwrap_or_default()
+        id.map(|i| {
+            vec![item(
+                model.entity(i).name.clone(),
+                Some(model.entity_url(i)),
+            )]
+        })
+        .unwrap_or_default()
     };
     let text = |t: &Option<String>| t.iter().map(|t| item(t.clone(), None)).collect::<Vec<_>>();
     let mut facts: Vec<Option<FactView>> = Vec::new();
@@ -366,7 +373,11 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
     }
     facts.push(fact(
         "Also written",
-        entity.aliases.iter().map(|a| item(a.clone(), None)).collect(),
+        entity
+            .aliases
+            .iter()
+            .map(|a| item(a.clone(), None))
+            .collect(),
     ));
     facts.into_iter().flatten().collect()
 }

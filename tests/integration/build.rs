@@ -38,7 +38,10 @@ fn claims_link_to_sources_and_sources_link_back() {
     assert!(hrefs(&claim, "dl.facts a").contains(&"../sources/beta.html".to_string()));
     let source = site.html("sources/beta.html");
     let links = hrefs(&source, "ul.claims a.claim-value");
-    assert!(links.contains(&"../claims/beta-start-2023.html".to_string()), "{links:?}");
+    assert!(
+        links.contains(&"../claims/beta-start-2023.html".to_string()),
+        "{links:?}"
+    );
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn people_and_countries_link_both_ways() {
     assert!(hrefs(&person, "dl.facts a").contains(&"../countries/ruritania.html".to_string()));
     let country = site.html("countries/ruritania.html");
     let back = hrefs(&country, "ul.backlinks a");
-    assert!(back.contains(&"../people/jan-novak.html".to_string()), "{back:?}");
+    assert!(
+        back.contains(&"../people/jan-novak.html".to_string()),
+        "{back:?}"
+    );
     // The overview mentions the country inline: it is a backlink too.
     assert!(back.contains(&"../index.html".to_string()), "{back:?}");
 }
@@ -60,20 +66,37 @@ fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
     let site = fixture.build();
     let overview = site.html("index.html");
     let flags = hrefs(&overview, "main .flag a");
-    assert!(flags.contains(&"discrepancies/index.html#conflict-ruritania-production-start".to_string()));
-    assert!(flags.contains(&"discrepancies/index.html#self-beta-ruritania-production-start".to_string()));
+    assert!(
+        flags.contains(&"discrepancies/index.html#conflict-ruritania-production-start".to_string())
+    );
+    assert!(
+        flags
+            .contains(&"discrepancies/index.html#self-beta-ruritania-production-start".to_string())
+    );
     let details = texts(&overview, "main .flag .flag-detail");
-    assert!(details.iter().any(|d| d.contains("2026") && d.contains("2023") && d.contains("Beta Wire")), "{details:?}");
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("2026") && d.contains("2023") && d.contains("Beta Wire")),
+        "{details:?}"
+    );
 
     // The supply claim is undisputed but has one source: a softer mark, no flag.
     let supply = site.html("claims/gamma-supply.html");
     assert!(texts(&supply, ".flag").is_empty());
-    assert_eq!(texts(&supply, "main a.single-source"), vec!["single source"]);
+    assert_eq!(
+        texts(&supply, "main a.single-source"),
+        vec!["single source"]
+    );
 
     // In claim lists, the flag stands beside the disputed claim only.
     let country = site.html("countries/ruritania.html");
     let disputed = hrefs(&country, "li#claim-beta-start-2023 .flag a");
-    assert_eq!(disputed.len(), 2, "conflict and self-contradiction, in one flag");
+    assert_eq!(
+        disputed.len(),
+        2,
+        "conflict and self-contradiction, in one flag"
+    );
     assert_eq!(texts(&country, "li#claim-beta-start-2023 .flag").len(), 1);
     assert!(texts(&country, "li#claim-gamma-supply .flag").is_empty());
 }
@@ -88,7 +111,10 @@ fn discrepancies_page_lists_every_reading_and_note() {
     let text = site.text("discrepancies/index.html");
     assert!(text.contains("id=\"conflict-ruritania-production-start\""));
     assert!(text.contains("id=\"drift-alpha-quote\""));
-    assert!(text.contains("<ins>new</ins>"), "drift shows the added word");
+    assert!(
+        text.contains("<ins>new</ins>"),
+        "drift shows the added word"
+    );
     assert!(text.contains("Verdict:</strong> 2026"));
     assert!(text.contains("impossible for a report dated 2025"));
 }
@@ -113,7 +139,10 @@ fn facts_json_holds_entities_claims_and_discrepancies() {
         .iter()
         .filter_map(|d| d["kind"].as_str())
         .collect();
-    assert_eq!(kinds, ["value-conflict", "self-contradiction", "quote-drift"]);
+    assert_eq!(
+        kinds,
+        ["value-conflict", "self-contradiction", "quote-drift"]
+    );
 }
 
 #[test]
@@ -121,8 +150,12 @@ fn links_are_relative_so_any_sub_path_works() {
     let fixture = Fixture::new("basic");
     let run = fixture.run(&["build", "--base-url", "https://user.github.io/repo/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let person = std::fs::read_to_string(fixture.path("public/people/jan-novak.html")).expect("page");
-    assert!(!person.contains("href=\"/"), "no root-absolute links on normal pages");
+    let person =
+        std::fs::read_to_string(fixture.path("public/people/jan-novak.html")).expect("page");
+    assert!(
+        !person.contains("href=\"/"),
+        "no root-absolute links on normal pages"
+    );
     assert!(person.contains("\"@id\":\"https://user.github.io/repo/people/jan-novak.html\""));
     // The 404 page is served from any path, so its links use the base path.
     let missing = std::fs::read_to_string(fixture.path("public/404.html")).expect("404");
@@ -137,7 +170,10 @@ fn code_and_records_are_highlighted_with_classes() {
     assert!(overview.contains("<pre class=\"code\" data-lang=\"yaml\">"));
     let claim = site.html("claims/alpha-start.html");
     let summary = texts(&claim, "details.record summary");
-    assert!(summary[0].contains("content/claims/claims.yaml, line 2"), "{summary:?}");
+    assert!(
+        summary[0].contains("content/claims/claims.yaml, line 2"),
+        "{summary:?}"
+    );
     assert!(site.text("highlight.css").contains(".hl-"));
 }
 
@@ -155,11 +191,18 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let fixture = Fixture::new("basic");
     fixture.build();
     let before = std::fs::read(fixture.path("public/index.html")).expect("built");
-    fixture.replace("content/claims/claims.yaml", "source: alpha\n    quote: start", "source: alpah\n    quote: start");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "source: alpha\n    quote: start",
+        "source: alpah\n    quote: start",
+    );
     let run = fixture.run(&["build"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("nothing was written"));
-    assert_eq!(std::fs::read(fixture.path("public/index.html")).expect("still there"), before);
+    assert_eq!(
+        std::fs::read(fixture.path("public/index.html")).expect("still there"),
+        before
+    );
 }
 
 #[test]
@@ -187,7 +230,10 @@ fn strings_from_yaml_are_escaped_everywhere() {
     );
     let site = fixture.build();
     let page = site.text("organizations/widget-ministry.html");
-    assert!(!page.contains("<script>alert(1)"), "escaped in HTML and JSON-LD");
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "escaped in HTML and JSON-LD"
+    );
     assert!(page.contains("\\u003c/script\\u003e"), "JSON-LD escapes <");
 }
 

@@ -12,100 +12,171 @@ fn with_records(text: &str) -> Fixture {
 #[test]
 fn yaml_syntax_error() {
     let run = with_records("countries:\n  - id: x\n    name: \"unclosed\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:4:1", &["found unexpected end of stream", "quoted scalar at line 3 column 11"]);
+    run.assert_error(
+        "content/extra.yaml:4:1",
+        &[
+            "found unexpected end of stream",
+            "quoted scalar at line 3 column 11",
+        ],
+    );
 }
 
 #[test]
 fn unknown_field_suggests_the_right_one() {
     let run = with_records("countries:\n  - id: x\n    nmae: X\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:3:5", &["unknown field `nmae`", "did you mean `name`?"]);
+    run.assert_error(
+        "content/extra.yaml:3:5",
+        &["unknown field `nmae`", "did you mean `name`?"],
+    );
 }
 
 #[test]
 fn wrong_type_names_the_expected_kind() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/claims/claims.yaml", "value: 2023", "value: twenty-twenty-three");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "value: 2023",
+        "value: twenty-twenty-three",
+    );
     let run = fixture.run(&["check"]);
     run.assert_error(
         "content/claims/claims.yaml:15:12",
-        &["`twenty-twenty-three` is not a valid year", "expected a year such as 2026"],
+        &[
+            "`twenty-twenty-three` is not a valid year",
+            "expected a year such as 2026",
+        ],
     );
 }
 
 #[test]
 fn missing_required_field() {
     let run = with_records("countries:\n  - id: x\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:2:5", &["missing field `name`", "add the field"]);
+    run.assert_error(
+        "content/extra.yaml:2:5",
+        &["missing field `name`", "add the field"],
+    );
 }
 
 #[test]
 fn duplicate_key() {
     let run = with_records("countries:\n  - id: x\n    name: X\n    name: Y\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:2:5", &["duplicate field `name`", "a key may appear once"]);
+    run.assert_error(
+        "content/extra.yaml:2:5",
+        &["duplicate field `name`", "a key may appear once"],
+    );
 }
 
 #[test]
 fn duplicate_id_across_files() {
-    let run = with_records("countries:\n  - id: ruritania\n    name: Ruritania Again\n").run(&["check"]);
+    let run =
+        with_records("countries:\n  - id: ruritania\n    name: Ruritania Again\n").run(&["check"]);
     run.assert_error(
         "content/extra.yaml:2:9",
-        &["duplicate id `ruritania`", "first defined at content/entities.yaml:2"],
+        &[
+            "duplicate id `ruritania`",
+            "first defined at content/entities.yaml:2",
+        ],
     );
 }
 
 #[test]
 fn dangling_reference_suggests_the_closest_id() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/claims/claims.yaml", "source: gamma\n    quote: begins", "source: gama\n    quote: begins");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "source: gamma\n    quote: begins",
+        "source: gama\n    quote: begins",
+    );
     let run = fixture.run(&["check"]);
-    run.assert_error("content/claims/claims.yaml:32:13", &["unknown source `gama`", "did you mean `gamma`?"]);
+    run.assert_error(
+        "content/claims/claims.yaml:32:13",
+        &["unknown source `gama`", "did you mean `gamma`?"],
+    );
 }
 
 #[test]
 fn reference_to_the_wrong_kind() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/claims/claims.yaml", "source: gamma\n    quote: begins", "source: ruritania\n    quote: begins");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "source: gamma\n    quote: begins",
+        "source: ruritania\n    quote: begins",
+    );
     let run = fixture.run(&["check"]);
-    run.assert_error("content/claims/claims.yaml:32:13", &["`ruritania` is a country, but `source` must name one of: sources"]);
+    run.assert_error(
+        "content/claims/claims.yaml:32:13",
+        &["`ruritania` is a country, but `source` must name one of: sources"],
+    );
 }
 
 #[test]
 fn unknown_inline_reference() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/countries/ruritania.md", "[[widget-ministry]]", "[[widget-ministy]]");
+    fixture.replace(
+        "content/countries/ruritania.md",
+        "[[widget-ministry]]",
+        "[[widget-ministy]]",
+    );
     let run = fixture.run(&["check"]);
     run.assert_error(
         "content/countries/ruritania.md:5:13",
-        &["unknown entity `widget-ministy`", "did you mean `[[widget-ministry]]`?"],
+        &[
+            "unknown entity `widget-ministy`",
+            "did you mean `[[widget-ministry]]`?",
+        ],
     );
 }
 
 #[test]
 fn malformed_inline_reference() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/countries/ruritania.md", "[[widget-ministry]]", "[[Widget Ministry]]");
+    fixture.replace(
+        "content/countries/ruritania.md",
+        "[[widget-ministry]]",
+        "[[Widget Ministry]]",
+    );
     let run = fixture.run(&["check"]);
-    run.assert_error("content/countries/ruritania.md:5:13", &["malformed inline reference", "lowercase"]);
+    run.assert_error(
+        "content/countries/ruritania.md:5:13",
+        &["malformed inline reference", "lowercase"],
+    );
 }
 
 #[test]
 fn unterminated_front_matter() {
     let fixture = Fixture::new("basic");
-    fixture.write("content/broken.md", "---\ntitle: Broken\n\nNo closing fence.\n");
+    fixture.write(
+        "content/broken.md",
+        "---\ntitle: Broken\n\nNo closing fence.\n",
+    );
     let run = fixture.run(&["check"]);
-    run.assert_error("content/broken.md:1:1", &["front matter is never closed", "end the front matter"]);
+    run.assert_error(
+        "content/broken.md:1:1",
+        &["front matter is never closed", "end the front matter"],
+    );
 }
 
 #[test]
 fn alias_shared_by_two_entities() {
-    let run = with_records("countries:\n  - id: other\n    name: Other\n    aliases: [Ruritania]\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:4:14", &["also names `ruritania`", "an alias must name one entity"]);
+    let run =
+        with_records("countries:\n  - id: other\n    name: Other\n    aliases: [Ruritania]\n")
+            .run(&["check"]);
+    run.assert_error(
+        "content/extra.yaml:4:14",
+        &["also names `ruritania`", "an alias must name one entity"],
+    );
 }
 
 #[test]
 fn note_pointing_at_an_unknown_claim() {
-    let run = with_records("notes:\n  - id: lost\n    claims: [no-such-claim]\n    note: Nothing here.\n").run(&["check"]);
-    run.assert_error("content/extra.yaml:3:13", &["unknown claim `no-such-claim`"]);
+    let run = with_records(
+        "notes:\n  - id: lost\n    claims: [no-such-claim]\n    note: Nothing here.\n",
+    )
+    .run(&["check"]);
+    run.assert_error(
+        "content/extra.yaml:3:13",
+        &["unknown claim `no-such-claim`"],
+    );
 }
 
 #[test]
@@ -114,14 +185,25 @@ fn unknown_status_value() {
         "claims:\n  - id: s1\n    subject: ruritania\n    property: treaty\n    kind: status\n    value: notifed\n    source: alpha\n    quote: Ruritania will\n",
     )
     .run(&["check"]);
-    run.assert_error("content/extra.yaml:6:12", &["unknown status `notifed`", "did you mean `notified`?"]);
+    run.assert_error(
+        "content/extra.yaml:6:12",
+        &["unknown status `notifed`", "did you mean `notified`?"],
+    );
 }
 
 #[test]
 fn quote_from_page_furniture_is_refused() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/sources.yaml", "reliability: Unattributed.", "reliability: Unattributed.\n    noise: [Gamma Post.]");
-    fixture.replace("content/claims/claims.yaml", "quote: begins in 2026", "quote: Gamma Post");
+    fixture.replace(
+        "content/sources.yaml",
+        "reliability: Unattributed.",
+        "reliability: Unattributed.\n    noise: [Gamma Post.]",
+    );
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "quote: begins in 2026",
+        "quote: Gamma Post",
+    );
     let run = fixture.run(&["check"]);
     run.assert_error("content/claims/claims.yaml:33:12", &["page furniture"]);
 }
@@ -148,8 +230,16 @@ fn template_using_an_unknown_variable() {
 #[test]
 fn every_problem_is_reported_not_only_the_first() {
     let fixture = Fixture::new("basic");
-    fixture.replace("content/claims/claims.yaml", "source: gamma\n    quote: begins", "source: gama\n    quote: begins");
-    fixture.replace("content/countries/ruritania.md", "[[widget-ministry]]", "[[widget-ministy]]");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "source: gamma\n    quote: begins",
+        "source: gama\n    quote: begins",
+    );
+    fixture.replace(
+        "content/countries/ruritania.md",
+        "[[widget-ministry]]",
+        "[[widget-ministy]]",
+    );
     let run = fixture.run(&["check"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("2 error(s)"), "{}", run.stderr);

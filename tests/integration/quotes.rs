@@ -16,7 +16,10 @@ fn bundled_briefing_quotes_are_verbatim_in_the_seeds() {
             "DOSSIER_REQUIRE_SEEDS=1 but {} is missing",
             seeds.display()
         );
-        eprintln!("SKIPPED: {} not found; quotes not verified", seeds.display());
+        eprintln!(
+            "SKIPPED: {} not found; quotes not verified",
+            seeds.display()
+        );
         return;
     }
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))

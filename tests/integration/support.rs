@@ -78,7 +78,11 @@ impl Fixture {
 impl Run {
     /// Asserts a failed run whose messages include `path:line:col` and every fragment.
     pub fn assert_error(&self, location: &str, fragments: &[&str]) {
-        assert_eq!(self.code, 1, "expected exit 1, got {}:\n{}", self.code, self.stderr);
+        assert_eq!(
+            self.code, 1,
+            "expected exit 1, got {}:\n{}",
+            self.code, self.stderr
+        );
         let headline = self
             .stderr
             .lines()
@@ -86,7 +90,11 @@ impl Run {
             .unwrap_or_else(|| panic!("no message at {location} in:\n{}", self.stderr));
         assert!(headline.contains("error:"), "{headline}");
         for f in fragments {
-            assert!(self.stderr.contains(f), "missing `{f}` in:\n{}", self.stderr);
+            assert!(
+                self.stderr.contains(f),
+                "missing `{f}` in:\n{}",
+                self.stderr
+            );
         }
     }
 }

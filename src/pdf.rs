@@ -1,0 +1,249 @@
+//! `dossier pdf`: builds the site into a temporary folder and prints its single-document
+//! view (`print/index.html`) to PDF with headless Chromium. The PDF is written beside its
+//! destination and moved into place only when Chromium has produced a whole file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::error::{Error, Result, write_err};
+use crate::{Compiled, Options};
+
+/// The page that is printed, relative to the output folder.
+pub const PRINT_PAGE: &str = "print/index.html";
+const TIMEOUT: Duration = Duration::from_secs(120);
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// What `dossier pdf` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// The briefing folder.
+    pub root: PathBuf,
+    /// The PDF to write [default: ROOT/briefing.pdf].
+    pub output: Option<PathBuf>,
+    /// The Chromium (or Chrome) executable [default: $DOSSIER_CHROME, then PATH].
+    pub chrome: Option<PathBuf>,
+}
+
+impl PdfOptions {
+    /// Where the PDF goes.
+    pub fn output_path(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("briefing.pdf"))
+    }
+}
+
+/// Builds and prints. Content errors come back in `diags` with nothing written.
+pub fn run(options: &PdfOptions) -> Result<Compiled> {
+    let chrome = find_chrome(options.chrome.as_deref())?;
+    let work = tempfile::Builder::new()
+        .prefix("dossier-pdf-")
+        .tempdir()
+        .map_err(|e| Error::Other(format!("cannot make a temporary folder: {e}")))?;
+    let site = work.path().join("site");
+    let build = Options {
+        root: options.root.clone(),
+        ..Options::default()
+    };
+    let compiled = crate::build(&build, Some(&site))?;
+    if compiled.diags.has_errors() {
+        return Ok(compiled);
+    }
+    let page = site.join(PRINT_PAGE);
+    if !page.is_file() {
+        return Err(Error::Other(format!(
+            "the build has no {PRINT_PAGE} to print (is templates/print.html overridden?)"
+        )));
+    }
+    print(&chrome, &page, &options.output_path(), work.path())?;
+    Ok(compiled)
+}
+
+/// The browser to use: `--chrome`, `$DOSSIER_CHROME`, or the first known name on PATH.
+pub fn find_chrome(given: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = given {
+        return executable(path).then(|| path.to_path_buf()).ok_or_else(|| {
+            Error::Other(format!("--chrome {}: no such executable", path.display()))
+        });
+    }
+    if let Some(path) = std::env::var_os("DOSSIER_CHROME").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        return executable(&path).then_some(path.clone()).ok_or_else(|| {
+            Error::Other(format!(
+                "DOSSIER_CHROME={}: no such executable",
+                path.display()
+            ))
+        });
+    }
+    let dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    CANDIDATES
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |d| d.join(name)))
+        .find(|p| executable(p))
+        .ok_or_else(|| {
+            Error::Other(
+                "Chromium not found: `dossier pdf` prints with headless Chromium or Chrome. Install it \
+                 (Debian/Ubuntu: `apt-get install chromium`), or pass --chrome PATH, or set DOSSIER_CHROME"
+                    .into(),
+            )
+        })
+}
+
+fn executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// Runs Chromium on `page` and moves the PDF it writes to `output`.
+fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    let partial = tempfile::Builder::new()
+        .prefix(".dossier-pdf-")
+        .suffix(".part")
+        .tempfile_in(parent)
+        .map_err(write_err(parent))?;
+    let log_path = work.join("chromium.log");
+    let log = std::fs::File::create(&log_path).map_err(write_err(&log_path))?;
+    let mut child = Command::new(chrome)
+        .args(chrome_args(work, partial.path()))
+        .arg(file_url(page)?)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .map_err(|e| Error::Other(format!("cannot run {}: {e}", chrome.display())))?;
+    let status = wait(&mut child, chrome)?;
+    let written = std::fs::read(partial.path()).unwrap_or_default();
+    if !status.success() || !written.starts_with(b"%PDF") {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(12).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(Error::Other(format!(
+            "{} did not print the PDF ({status}):\n{}",
+            chrome.display(),
+            tail.join("\n")
+        )));
+    }
+    partial.persist(output).map_err(|e| Error::Write {
+        path: output.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+fn chrome_args(work: &Path, pdf: &Path) -> Vec<String> {
+    let profile = work.join("profile");
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--no-pdf-header-footer",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .chain([
+        format!("--user-data-dir={}", profile.display()),
+        format!("--print-to-pdf={}", pdf.display()),
+    ])
+    .collect()
+}
+
+/// Waits for Chromium, killing it after [`TIMEOUT`].
+fn wait(child: &mut std::process::Child, chrome: &Path) -> Result<std::process::ExitStatus> {
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Other(format!(
+                    "{} did not finish printing within {} s",
+                    chrome.display(),
+                    TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => {
+                return Err(Error::Other(format!(
+                    "waiting for {}: {e}",
+                    chrome.display()
+                )));
+            }
+        }
+    }
+}
+
+/// Characters escaped in a `file://` URL path.
+const PATH_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The `file://` URL of an existing file.
+pub fn file_url(path: &Path) -> Result<String> {
+    let abs = std::fs::canonicalize(path).map_err(crate::error::read_err(path))?;
+    let text = abs.to_string_lossy().replace('\\', "/");
+    let text = text.strip_prefix("//?/").unwrap_or(&text);
+    let slash = if text.starts_with('/') { "" } else { "/" };
+    Ok(format!(
+        "file://{slash}{}",
+        utf8_percent_encode(text, PATH_ESCAPES)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_chrome_is_explained() {
+        let err = find_chrome(Some(Path::new("/nonexistent/chromium"))).expect_err("no such file");
+        assert!(err.to_string().contains("--chrome"));
+    }
+
+    #[test]
+    fn file_urls_escape_spaces() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a b#.html");
+        std::fs::write(&file, "x").expect("write");
+        let url = file_url(&file).expect("url");
+        assert!(url.starts_with("file:///"), "{url}");
+        assert!(url.ends_with("/a%20b%23.html"), "{url}");
+    }
+}

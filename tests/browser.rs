@@ -1,0 +1,554 @@
+//! Browser tests: the real `dossier serve --port 0` driven by headless Chromium through
+//! chromedriver (fantoccini), and `dossier pdf` checked with poppler's pdftotext/pdftoppm.
+//!
+//! Without Chromium, chromedriver or poppler each test prints a loud `SKIPPED:` line and
+//! passes, unless `DOSSIER_REQUIRE_BROWSER=1` (as in CI), when it fails instead.
+
+mod server_support;
+
+use std::future::Future;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use server_support::Server;
+
+/// One Chromium at a time: the machines have two cores.
+static BROWSER: Mutex<()> = Mutex::new(());
+const WAIT: Duration = Duration::from_secs(30);
+const CLAIMS: &str = "content/claims/claims.yaml";
+
+// ---------------------------------------------------------------------------------------
+// Tools
+
+/// Finds `name` on PATH.
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// The programs a test needs, or `None` after saying loudly why it is skipped (or panics
+/// when `DOSSIER_REQUIRE_BROWSER=1`).
+fn require(test: &str, programs: &[&str]) -> Option<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for name in programs {
+        let path = match *name {
+            "chromium" => dossier::pdf::find_chrome(None).ok(),
+            "chromedriver" => std::env::var_os("CHROMEDRIVER")
+                .map(PathBuf::from)
+                .or_else(|| on_path("chromedriver")),
+            other => on_path(other),
+        };
+        match path {
+            Some(p) => found.push(p),
+            None => missing.push(*name),
+        }
+    }
+    if missing.is_empty() {
+        return Some(found);
+    }
+    let message = format!(
+        "SKIPPED: chromium/chromedriver not found ({} missing) for {test}: install them with \
+         `apt-get install chromium chromium-driver poppler-utils`",
+        missing.join(", ")
+    );
+    if std::env::var("DOSSIER_REQUIRE_BROWSER").as_deref() == Ok("1") {
+        panic!("{message} (DOSSIER_REQUIRE_BROWSER=1 makes this a failure)");
+    }
+    // Straight to stderr, not `eprintln!`: the test harness would capture that and hide it.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n!!!!!!!!!!\n{message}\n!!!!!!!!!!\n"
+    );
+    None
+}
+
+/// A chromedriver on a free loopback port, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+    chrome: PathBuf,
+    profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start(chrome: PathBuf, chromedriver: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Driver {
+            child,
+            port,
+            chrome,
+            profile: tempfile::tempdir().expect("profile folder"),
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < WAIT,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    async fn session(&self) -> Client {
+        let options = json!({
+            "binary": self.chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1200,900",
+                format!("--user-data-dir={}", self.profile.path().display()),
+            ],
+        });
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), options);
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `body` in a fresh browser session, closing the session even when the body fails.
+fn in_browser<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(tools) = require(test, &["chromium", "chromedriver"]) else {
+        return;
+    };
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+    let driver = Driver::start(tools[0].clone(), &tools[1]);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let client = driver.session().await;
+        let outcome = tokio::spawn(body(client.clone())).await;
+        let _ = client.close().await;
+        if let Err(err) = outcome {
+            std::panic::resume_unwind(err.into_panic());
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Page helpers
+
+async fn js(client: &Client, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+    client.execute(script, args).await.expect("run script")
+}
+
+/// Polls `script` (which returns a boolean) until true; returns how long it took.
+async fn wait_js(client: &Client, what: &str, script: &str) -> Duration {
+    let started = Instant::now();
+    loop {
+        if js(client, script, vec![]).await.as_bool() == Some(true) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < WAIT, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn h1(client: &Client) -> String {
+    let h1 = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("main h1"))
+        .await;
+    h1.expect("an h1").text().await.expect("h1 text")
+}
+
+async fn path_of(client: &Client) -> (String, Option<String>) {
+    let url = client.current_url().await.expect("current URL");
+    (url.path().to_string(), url.fragment().map(str::to_string))
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests
+
+#[test]
+fn overview_flags_and_cross_links_work_in_a_browser() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let home = server.site_url("");
+    in_browser("overview_flags_and_cross_links", move |c| async move {
+        c.goto(&home).await.expect("open the overview");
+        assert_eq!(h1(&c).await, "Widgets in Ruritania");
+        assert_eq!(c.title().await.expect("title"), "Test briefing");
+
+        let flag = c
+            .find(Locator::Css("main .flag"))
+            .await
+            .expect("an inline flag");
+        assert!(
+            flag.is_displayed().await.expect("displayed"),
+            "the flag is visible"
+        );
+        let detail = flag.text().await.expect("flag text");
+        assert!(
+            detail.contains("2026") && detail.contains("2023"),
+            "readings: {detail}"
+        );
+        let link = flag
+            .find(Locator::Css("a[href*='discrepancies/index.html#']"))
+            .await
+            .expect("the flag links to its discrepancy");
+        link.click().await.expect("click the flag");
+        wait_js(
+            &c,
+            "the discrepancy page",
+            "return location.hash.length > 1",
+        )
+        .await;
+        let (path, fragment) = path_of(&c).await;
+        assert_eq!(path, "/discrepancies/index.html");
+        let fragment = fragment.expect("a fragment");
+        let exists = js(
+            &c,
+            "return document.getElementById(arguments[0]) !== null",
+            vec![json!(fragment)],
+        );
+        assert_eq!(exists.await, json!(true), "#{fragment} exists");
+
+        c.goto(&home).await.expect("back to the overview");
+        let person = c
+            .find(Locator::Css("main a[href$='people/jan-novak.html']"))
+            .await
+            .expect("a cross-link to a person");
+        person.click().await.expect("click the cross-link");
+        wait_js(
+            &c,
+            "the person page",
+            "return location.pathname.endsWith('/people/jan-novak.html')",
+        )
+        .await;
+        assert_eq!(h1(&c).await, "Jan Novák");
+    });
+}
+
+#[test]
+fn live_reload_updates_the_page_and_shows_build_errors() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let srv = server.clone();
+    in_browser("live_reload_and_error_overlay", move |c| async move {
+        c.goto(&srv.site_url("")).await.expect("open the overview");
+        h1(&c).await;
+        // Wait for the socket's greeting, so the edit below is seen by a connected page.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        js(&c, "window.__before_reload = true; return true", vec![]).await;
+
+        srv.replace(
+            "content/index.md",
+            "will make widgets",
+            "will make LIVE-RELOADED widgets",
+        );
+        let took = wait_js(
+            &c,
+            "the edit to appear",
+            "return document.body.innerText.includes('LIVE-RELOADED')",
+        )
+        .await;
+        eprintln!(
+            "live reload: the open page showed the edit {} ms after the file was written",
+            took.as_millis()
+        );
+        let reloaded = js(&c, "return window.__before_reload === undefined", vec![]).await;
+        assert_eq!(reloaded, json!(true), "the page reloaded by itself");
+
+        let text = srv.read(CLAIMS);
+        let good = "    source: gamma\n    quote: begins in 2026";
+        let line = text[..text.find(good).expect("claim")].lines().count() + 1;
+        let location = format!("{CLAIMS}:{line}:");
+        srv.replace(CLAIMS, good, "    source: gama\n    quote: begins in 2026");
+        let overlay_has = format!(
+            "var o = document.getElementById('__dossier-overlay'); return !!o && o.innerText.includes('{location}')"
+        );
+        let took = wait_js(&c, "the error overlay", &overlay_has).await;
+        eprintln!(
+            "live reload: the error overlay appeared {} ms after the broken edit",
+            took.as_millis()
+        );
+        let overlay = c
+            .find(Locator::Id("__dossier-overlay"))
+            .await
+            .expect("overlay");
+        assert!(overlay.is_displayed().await.expect("displayed"));
+        let shown = overlay.text().await.expect("overlay text");
+        assert!(shown.contains("gama") && shown.contains("help"), "{shown}");
+        assert!(
+            h1(&c).await.contains("Widgets"),
+            "the last good page is still there"
+        );
+
+        c.refresh().await.expect("reload by hand while broken");
+        wait_js(&c, "the overlay after a manual reload", &overlay_has).await;
+
+        srv.replace(CLAIMS, "    source: gama\n", "    source: gamma\n");
+        let took = wait_js(&c, "the overlay to clear", "return !document.getElementById('__dossier-overlay') && document.readyState === 'complete'").await;
+        eprintln!(
+            "live reload: the overlay cleared {} ms after the fix",
+            took.as_millis()
+        );
+        assert!(
+            js(
+                &c,
+                "return document.body.innerText.includes('LIVE-RELOADED')",
+                vec![]
+            )
+            .await
+                == json!(true)
+        );
+    });
+    eprintln!("server log:\n{}", server.log());
+}
+
+#[test]
+fn the_site_works_under_a_sub_path() {
+    let server = Arc::new(Server::start(
+        "basic",
+        &["--base-url", "https://user.github.io/repo/"],
+    ));
+    let srv = server.clone();
+    in_browser("sub_path_base_url", move |c| async move {
+        c.goto(&srv.url("/")).await.expect("open the server root");
+        wait_js(
+            &c,
+            "the redirect to /repo/",
+            "return location.pathname === '/repo/'",
+        )
+        .await;
+        assert_eq!(h1(&c).await, "Widgets in Ruritania");
+        let styled = "return [...document.styleSheets].some(s => s.href && s.href.endsWith('/repo/style.css') && s.cssRules.length > 0)";
+        assert_eq!(
+            js(&c, styled, vec![]).await,
+            json!(true),
+            "style.css loads under /repo/"
+        );
+
+        let person = c
+            .find(Locator::Css("main a[href$='people/jan-novak.html']"))
+            .await
+            .expect("a cross-link");
+        person.click().await.expect("click");
+        wait_js(
+            &c,
+            "the person page",
+            "return location.pathname === '/repo/people/jan-novak.html'",
+        )
+        .await;
+        assert_eq!(h1(&c).await, "Jan Novák");
+
+        c.goto(&srv.site_url("")).await.expect("back");
+        h1(&c).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        srv.replace(
+            "content/index.md",
+            "will make widgets",
+            "will make SUBPATH-RELOADED widgets",
+        );
+        wait_js(
+            &c,
+            "live reload under /repo/",
+            "return document.body.innerText.includes('SUBPATH-RELOADED')",
+        )
+        .await;
+
+        // A stylesheet-only change restyles the open page without reloading it.
+        let build = srv.status()["build"].as_u64();
+        std::fs::create_dir_all(srv.path("static")).expect("mkdir static");
+        srv.wait_status(WAIT, "the rebuild for static/", |s| {
+            s["build"].as_u64() > build
+        });
+        c.refresh().await.expect("reload");
+        h1(&c).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        js(&c, "window.__no_reload = true; return true", vec![]).await;
+        let css = "body { outline: 7px solid rgb(1, 2, 3); }\n";
+        std::fs::write(srv.path("static/style.css"), css).expect("write style.css");
+        let restyled = "return getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'";
+        wait_js(&c, "the new stylesheet", restyled).await;
+        let kept = js(&c, "return window.__no_reload === true", vec![]).await;
+        assert_eq!(kept, json!(true), "restyled without a reload");
+    });
+}
+
+#[test]
+fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
+    let Some(tools) = require(
+        "pdf_of_the_bundled_briefing",
+        &["chromium", "pdftotext", "pdftoppm"],
+    ) else {
+        return;
+    };
+    let _one_at_a_time = BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = if repo.join("content/index.md").is_file() {
+        repo.to_path_buf()
+    } else {
+        server_support::fixtures().join("basic")
+    };
+    let work = tempfile::tempdir().expect("temp");
+    let pdf = work.path().join("briefing.pdf");
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("pdf")
+        .arg(&root)
+        .arg("--output")
+        .arg(&pdf)
+        .env("DOSSIER_CHROME", &tools[0])
+        .output()
+        .expect("run dossier pdf");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "dossier pdf failed:\n{stderr}");
+    let size = std::fs::metadata(&pdf).expect("the PDF").len();
+    let text = run(&tools[1], &[pdf.as_os_str(), "-".as_ref()]);
+    let pages = text.matches('\u{c}').count();
+    eprintln!(
+        "pdf: {} pages, {} KB, in {} ms, from {}",
+        pages,
+        size / 1024,
+        started.elapsed().as_millis(),
+        root.display()
+    );
+    let flat = squash(&text);
+
+    let site = work.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("build")
+        .arg(&root)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("run dossier build");
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let facts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("facts.json")).expect("facts.json"))
+            .expect("JSON");
+    let config: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(root.join("dossier.yaml")).expect("dossier.yaml"),
+    )
+    .expect("YAML");
+    let title = config["title"].as_str().expect("a title");
+    assert!(flat.contains(&squash(title)), "title `{title}` in the PDF");
+    assert!(flat.contains("Contents"), "the table of contents");
+    let discrepancies = facts["discrepancies"].as_array().expect("discrepancies");
+    assert!(!discrepancies.is_empty());
+    for d in discrepancies {
+        let t = d["title"].as_str().expect("title");
+        assert!(flat.contains(&squash(t)), "discrepancy `{t}` in the PDF");
+    }
+
+    let png = work.path().join("page1");
+    run(
+        &tools[2],
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "50".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            "-singlefile".as_ref(),
+            pdf.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    let inked = inked_share(&work.path().join("page1.png"));
+    eprintln!("pdf: {:.2}% of page 1 is not white", inked * 100.0);
+    assert!(
+        inked > 0.005,
+        "page 1 is blank ({:.3}% inked)",
+        inked * 100.0
+    );
+}
+
+#[test]
+fn pdf_without_chromium_says_how_to_install_it() {
+    let root = server_support::fixtures().join("basic");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("pdf")
+        .arg(&root)
+        .env("PATH", "")
+        .env_remove("DOSSIER_CHROME")
+        .output()
+        .expect("run dossier pdf");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("apt-get install chromium") && stderr.contains("--chrome"),
+        "{stderr}"
+    );
+    assert!(!root.join("briefing.pdf").exists());
+}
+
+fn run(program: &Path, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .expect("run a poppler tool");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with every run of white space made one space, for matching across line breaks.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The share of pixels of a PNG that are visibly darker than white.
+fn inked_share(path: &Path) -> f64 {
+    let file = std::io::BufReader::new(std::fs::File::open(path).expect("the PNG"));
+    let mut decoder = png::Decoder::new(file);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    let channels = info.color_type.samples();
+    let pixels = &buf[..info.buffer_size()];
+    let total = pixels.len() / channels;
+    let inked = pixels
+        .chunks(channels)
+        .filter(|p| p.iter().take(3.min(channels)).any(|v| *v < 200))
+        .count();
+    inked as f64 / total.max(1) as f64
+}

@@ -1,0 +1,265 @@
+//! `dossier serve` over HTTP, without a browser: content types, the 404 page, path
+//! traversal, the injected live-reload script, broken edits and sub-path base URLs.
+
+mod server_support;
+
+use std::time::Duration;
+
+use server_support::Server;
+
+const REBUILD: Duration = Duration::from_secs(30);
+const CLAIMS: &str = "content/claims/claims.yaml";
+const GOOD: &str = "    source: gamma\n    quote: begins in 2026";
+const BROKEN: &str = "    source: gama\n    quote: begins in 2026";
+
+#[test]
+fn serves_pages_styles_and_the_404_page() {
+    let server = Server::start("basic", &[]);
+    assert_eq!(server.base, "/");
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text().contains("Widgets in Ruritania"),
+        "{}",
+        home.text()
+    );
+
+    let page = server.get("/people/jan-novak.html");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Jan Novák"));
+
+    let css = server.get("/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(
+        !css.text().contains("livereload"),
+        "CSS is served as written"
+    );
+
+    let json = server.get("/facts.json");
+    assert_eq!(json.header("content-type"), Some("application/json"));
+
+    let missing = server.get("/no/such/page.html");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let not_found = server.read("public/404.html");
+    let title = not_found
+        .split("<h1>")
+        .nth(1)
+        .and_then(|s| s.split("</h1>").next())
+        .expect("404.html has an h1");
+    assert!(
+        missing.text().contains(title),
+        "the site's 404 page is served"
+    );
+
+    let folder = server.get("/people");
+    assert_eq!(folder.status, 307);
+    assert_eq!(folder.header("location"), Some("/people/"));
+    assert_eq!(
+        server.get("/people/").status,
+        200,
+        "a folder serves its index.html"
+    );
+}
+
+#[test]
+fn never_serves_files_outside_the_output() {
+    let server = Server::start("basic", &[]);
+    let secret = "TOP-SECRET-OUTSIDE-THE-SITE";
+    std::fs::write(server.path("secret.txt"), secret).expect("write the secret");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(server.path("secret.txt"), server.path("public/leak.txt"))
+            .expect("plant a symlink to a file outside");
+        std::os::unix::fs::symlink(
+            server.root.parent().expect("parent"),
+            server.path("public/up"),
+        )
+        .expect("plant a symlink to a folder outside");
+    }
+    let attempts = [
+        "/../secret.txt",
+        "/../Cargo.toml",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%252e%252e/secret.txt",
+        "/..%5csecret.txt",
+        "/..%5c..%5cx",
+        "/%2F..%2Fsecret.txt",
+        "//etc/passwd",
+        "/leak.txt",
+        "/up/basic/secret.txt",
+        "/up/",
+        "/.%2e/secret.txt",
+        "/people/../../secret.txt",
+    ];
+    for path in attempts {
+        let r = server.get(path);
+        assert!(
+            r.status == 403 || r.status == 404,
+            "{path}: status {}",
+            r.status
+        );
+        let body = r.text();
+        assert!(!body.contains(secret), "{path} leaked the secret");
+        assert!(!body.contains("root:x:0"), "{path} leaked /etc/passwd");
+        assert!(!body.contains("[package]"), "{path} leaked Cargo.toml");
+    }
+}
+
+#[test]
+fn live_reload_script_is_injected_not_written() {
+    let server = Server::start("basic", &[]);
+    let served = server.get("/").text();
+    assert!(served.contains("/__dossier/livereload"), "script injected");
+    let at = served.find("data-dossier-livereload").expect("script tag");
+    assert!(
+        at < served.rfind("</body>").expect("body end"),
+        "before </body>"
+    );
+    for file in [
+        "public/index.html",
+        "public/404.html",
+        "public/people/jan-novak.html",
+    ] {
+        assert!(
+            !server.read(file).contains("__dossier"),
+            "{file} on disk is clean"
+        );
+    }
+    let missing = server.get("/nope").text();
+    assert!(
+        missing.contains("/__dossier/livereload"),
+        "404 page injected too"
+    );
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_build_and_reports_the_error() {
+    let server = Server::start("basic", &[]);
+    let before = server.status();
+    let build = before["build"].as_u64().expect("build number");
+    assert_eq!(before["errors"].as_array().map(Vec::len), Some(0));
+    let good_page = server.get("/").text();
+
+    let text = server.read(CLAIMS);
+    let line = text[..text.find(GOOD).expect("claim in fixture")]
+        .lines()
+        .count()
+        + 1;
+    server.replace(CLAIMS, GOOD, BROKEN);
+    let broken = server.wait_status(REBUILD, "the error", |s| {
+        s["errors"].as_array().is_some_and(|e| !e.is_empty())
+    });
+    let headline = broken["errors"][0]["headline"].as_str().expect("headline");
+    assert!(
+        headline.starts_with(&format!("{CLAIMS}:{line}:")),
+        "located at {CLAIMS}:{line}: {headline}"
+    );
+    assert!(headline.contains("gama"), "{headline}");
+    assert_eq!(broken["build"].as_u64(), Some(build), "no new build");
+
+    let served = server.get("/");
+    assert_eq!(served.status, 200, "still serving");
+    let served = served.text();
+    let page_of = |html: &str| {
+        html.split("<script data-dossier-livereload")
+            .next()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        page_of(&served),
+        page_of(&good_page),
+        "the last good page, unchanged"
+    );
+    assert!(
+        served.contains(&format!("{CLAIMS}:{line}:")),
+        "error injected into the page"
+    );
+    assert!(
+        server.log().contains(&format!("{CLAIMS}:{line}:")),
+        "error in the terminal"
+    );
+
+    server.replace(CLAIMS, BROKEN, GOOD);
+    let fixed = server.wait_status(REBUILD, "the fix", |s| {
+        s["errors"].as_array().is_some_and(Vec::is_empty)
+    });
+    assert!(
+        fixed["build"].as_u64() > Some(build),
+        "a new build after the fix"
+    );
+    assert!(
+        !server
+            .get("/")
+            .text()
+            .contains(&format!("{CLAIMS}:{line}:"))
+    );
+}
+
+#[test]
+fn edits_are_rebuilt_and_reported() {
+    let server = Server::start("basic", &[]);
+    let build = server.status()["build"].as_u64().expect("build");
+    server.replace(
+        "content/index.md",
+        "will make widgets",
+        "will surely make widgets",
+    );
+    server.wait_status(REBUILD, "a rebuild", |s| s["build"].as_u64() > Some(build));
+    assert!(server.get("/").text().contains("will surely make widgets"));
+    assert!(
+        server
+            .read("public/index.html")
+            .contains("will surely make widgets")
+    );
+    assert!(server.log().contains("rebuilt in"), "{}", server.log());
+}
+
+#[test]
+fn a_sub_path_base_url_is_served_at_that_path() {
+    let server = Server::start("basic", &["--base-url", "https://user.github.io/repo/"]);
+    assert_eq!(server.base, "/repo/");
+    for from in ["/", "/repo"] {
+        let r = server.get(from);
+        assert_eq!(r.status, 307, "{from}");
+        assert_eq!(r.header("location"), Some("/repo/"), "{from}");
+    }
+    let home = server.get("/repo/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Widgets in Ruritania"));
+    assert_eq!(server.get("/repo/style.css").status, 200);
+    assert_eq!(server.get("/repo/people/jan-novak.html").status, 200);
+    assert_eq!(
+        server.get("/index.html").status,
+        404,
+        "nothing outside /repo/"
+    );
+    assert_eq!(server.get("/repo/nope.html").status, 404);
+}
+
+#[test]
+fn a_port_in_use_fails_with_exit_code_2() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let dir = tempfile::tempdir().expect("temp");
+    let root = dir.path().join("basic");
+    server_support::copy_dir(&server_support::fixtures().join("basic"), &root);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("serve")
+        .arg(&root)
+        .args(["--port", &port])
+        .output()
+        .expect("run dossier serve");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+}
