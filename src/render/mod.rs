@@ -1,10 +1,12 @@
 //! Stage 5, render: the model and its analysis to files in memory, through Tera templates.
 //! No I/O here: the write stage puts the result on disk.
 
+pub mod charts;
 pub mod export;
 pub mod highlight;
 pub mod markdown;
 mod print;
+mod search;
 pub mod theme;
 pub mod views;
 
@@ -122,7 +124,8 @@ fn readings_text(disc: &crate::analyse::Discrepancy, ctx: &Ctx) -> String {
     readings.join(" vs ")
 }
 
-fn shorten(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -175,10 +178,11 @@ struct ClaimGroup<'a> {
     claims: Vec<&'a ClaimView>,
 }
 
+/// The dated claims of one date.
 #[derive(Serialize)]
 struct TimelineEntry<'a> {
     when: String,
-    claim: &'a ClaimView,
+    claims: Vec<&'a ClaimView>,
 }
 
 #[derive(Serialize)]
@@ -203,6 +207,7 @@ enum Job {
     NotFound,
     /// The whole briefing as one document, for print and PDF.
     Print,
+    Search,
 }
 
 /// Everything computed once per build and shared by every page.
@@ -248,6 +253,7 @@ pub fn render(
         }
     }
     site.files.push(export::facts_json(ctx, &shared.discs));
+    site.files.push(search::index(&shared));
     site.files.push(OutputFile {
         path: "highlight.css".into(),
         bytes: highlight::stylesheet().into_bytes(),
@@ -330,6 +336,7 @@ fn jobs(model: &Model) -> Vec<Job> {
         Job::Timeline,
         Job::NotFound,
         Job::Print,
+        Job::Search,
     ];
     jobs.extend(EntityKind::ALL.map(Job::KindList));
     jobs.extend((0..model.entities.len()).map(|e| Job::Entity(EntityId(e))));
@@ -394,6 +401,10 @@ fn render_job(tera: &tera::Tera, s: &Shared, job: Job) -> Result<OutputFile, ter
             )
         }
         Job::Discrepancies => {
+            let discs: Vec<&crate::analyse::Discrepancy> =
+                s.ctx.analysis.discrepancies.iter().collect();
+            let titles: Vec<String> = s.discs.iter().map(|d| d.title.clone()).collect();
+            context.insert("agreement_svg", &charts::agreement(s.ctx, &discs, &titles));
             context.insert("discrepancies", &s.disc_views);
             let url = "discrepancies/index.html";
             (
@@ -402,7 +413,9 @@ fn render_job(tera: &tera::Tera, s: &Shared, job: Job) -> Result<OutputFile, ter
             )
         }
         Job::Timeline => {
-            context.insert("entries", &timeline(s));
+            let entries = timeline(s);
+            context.insert("chart_svg", &charts::timeline(&moments(&entries)));
+            context.insert("entries", &entries);
             (
                 "timeline.html",
                 meta("Timeline".into(), None, "timeline/index.html", "timeline"),
@@ -429,6 +442,10 @@ fn render_job(tera: &tera::Tera, s: &Shared, job: Job) -> Result<OutputFile, ter
                 meta("Page not found".into(), None, "404.html", "404"),
             )
         }
+        Job::Search => (
+            "search.html",
+            meta("Search".into(), None, "search/index.html", "search"),
+        ),
         Job::Print => {
             print::insert(s, &mut context);
             (
@@ -546,10 +563,23 @@ fn claim_groups<'a>(s: &'a Shared) -> Vec<ClaimGroup<'a>> {
     groups
 }
 
-/// Dated claims in order: by the date a claim refers to, else by a date or year it states.
+/// The timeline's entries counted per date, for the chart.
+fn moments<'a>(entries: &'a [TimelineEntry<'a>]) -> Vec<charts::Moment<'a>> {
+    entries
+        .iter()
+        .map(|e| charts::Moment {
+            when: &e.when,
+            claims: e.claims.len(),
+            disputed: e.claims.iter().filter(|c| c.disputed).count(),
+        })
+        .collect()
+}
+
+/// Dated claims in order, one entry per date: by the date a claim refers to, else by a date
+/// or year it states.
 fn timeline<'a>(s: &'a Shared) -> Vec<TimelineEntry<'a>> {
     let model = s.ctx.model;
-    let mut entries: Vec<((i32, u8, u8), String, &ClaimView)> = Vec::new();
+    let mut dated: Vec<((i32, u8, u8), String, &ClaimView)> = Vec::new();
     for (i, c) in model.claims.iter().enumerate() {
         let when = match (&c.date, &c.value) {
             (Some(d), _) => Some(((d.year, d.month, d.day), d.long())),
@@ -558,14 +588,21 @@ fn timeline<'a>(s: &'a Shared) -> Vec<TimelineEntry<'a>> {
             _ => None,
         };
         if let Some((key, label)) = when {
-            entries.push((key, label, &s.claims[i]));
+            dated.push((key, label, &s.claims[i]));
         }
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.id.cmp(&b.2.id)));
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.id.cmp(&b.2.id)));
+    let mut entries: Vec<TimelineEntry> = Vec::new();
+    for (_, when, claim) in dated {
+        match entries.last_mut() {
+            Some(e) if e.when == when => e.claims.push(claim),
+            _ => entries.push(TimelineEntry {
+                when,
+                claims: vec![claim],
+            }),
+        }
+    }
     entries
-        .into_iter()
-        .map(|(_, when, claim)| TimelineEntry { when, claim })
-        .collect()
 }
 
 impl Site {

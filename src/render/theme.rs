@@ -29,12 +29,14 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
     "partials/claim.html",
     "print.html",
+    "search.html",
 );
 
 /// The built-in static files: (path, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("print.css", include_bytes!("../../static/print.css")),
+    ("search.js", include_bytes!("../../static/search.js")),
 ];
 
 /// Where a template name comes from: the briefing's override or the built-in theme.

@@ -258,3 +258,44 @@ fn inline_flag_snapshot() {
     let flags: Vec<String> = page.select(&selector).map(|f| f.html()).collect();
     insta::assert_snapshot!(flags.join("\n"));
 }
+
+#[test]
+fn timeline_and_agreement_pictures_are_inline_svg() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let timeline = site.html("timeline/index.html");
+    let bars = texts(&timeline, "svg.chart-timeline text.count");
+    // 2023 (one disputed claim), 9 July 2025 (one, disputed: the 2026 reading of alpha), 2026.
+    assert!(bars.iter().any(|b| b.contains('⚑')), "{bars:?}");
+    let discrepancies = site.html("discrepancies/index.html");
+    let cells = texts(&discrepancies, "svg.chart-agreement text.cell");
+    // Three discrepancies by three sources.
+    assert_eq!(cells.len(), 9, "{cells:?}");
+    // Beta gives both readings of the start year; gamma agrees with the verdict.
+    assert_eq!(&cells[..3], ["✓", "±", "✓"]);
+}
+
+#[test]
+fn search_index_covers_entities_claims_and_quotes() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    let index = site.text("search-index.js");
+    let json = index
+        .strip_prefix("window.DOSSIER_SEARCH = ")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("index script");
+    let entries: serde_json::Value = serde_json::from_str(json).expect("json");
+    let entries = entries.as_array().expect("entries");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["t"] == "Jan Novák" && e["u"] == "people/jan-novak.html")
+    );
+    assert!(entries.iter().any(|e| {
+        e["k"] == "claims"
+            && e["x"]
+                .as_str()
+                .is_some_and(|x| x.contains("tens of thousands of new widgets"))
+    }));
+    assert!(site.exists("search/index.html") && site.exists("search.js"));
+}

@@ -1,0 +1,56 @@
+//! The search index: entities, claims (with their quotes) and discrepancies, written as a
+//! script (`search-index.js`) so the search page works on a static host and from `file://`.
+
+use serde::Serialize;
+
+use super::views::script_safe_json;
+use super::{OutputFile, Shared};
+use crate::model::EntityId;
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    /// Title shown in results.
+    t: String,
+    /// Kind: country, person, organization, source, claim, discrepancy.
+    k: &'a str,
+    /// Site-relative URL.
+    u: String,
+    /// Further text searched: aliases, values, quotes, readings.
+    x: String,
+}
+
+/// Builds `search-index.js`.
+pub fn index(s: &Shared) -> OutputFile {
+    let model = s.ctx.model;
+    let mut entries: Vec<Entry> = Vec::new();
+    for (i, e) in model.entities.iter().enumerate() {
+        entries.push(Entry {
+            t: e.name.clone(),
+            k: e.kind.folder(),
+            u: model.entity_url(EntityId(i)),
+            x: e.aliases.join(" "),
+        });
+    }
+    for c in &s.claims {
+        entries.push(Entry {
+            t: format!("{}: {} {}", c.subject.name, c.label, c.value),
+            k: "claims",
+            u: c.url.clone(),
+            x: format!("{} {}", c.quote, c.source.name),
+        });
+    }
+    for d in &s.disc_views {
+        let readings: Vec<&str> = d.readings.iter().map(|r| r.value.as_str()).collect();
+        entries.push(Entry {
+            t: d.link.title.clone(),
+            k: "discrepancies",
+            u: d.link.url.clone(),
+            x: format!("{} {}", d.link.label, readings.join(" ")),
+        });
+    }
+    let json = serde_json::to_value(&entries).unwrap_or_default();
+    OutputFile {
+        path: "search-index.js".into(),
+        bytes: format!("window.DOSSIER_SEARCH = {};\n", script_safe_json(&json)).into_bytes(),
+    }
+}
