@@ -8,3 +8,4 @@ mod build;
 mod errors;
 mod quotes;
 mod support;
+mod workflow;

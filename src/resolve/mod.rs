@@ -1,0 +1,549 @@
+//! Stage 3, resolve: raw records to the one model. Checks ids, references, types and quotes,
+//! and computes the relations (claims per entity, backlinks) before anything renders.
+
+mod claims;
+mod pages;
+mod quotes;
+mod relate;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::config::{BaseUrl, Config};
+use crate::diag::{Diagnostics, Loc, did_you_mean};
+use crate::load;
+use crate::model::{
+    Date, Details, Entity, EntityId, EntityKind, Model, Organization, Origin, PageId, Person,
+    Property, Source, Target,
+};
+use crate::parse::RawBriefing;
+use crate::parse::markdown::is_slug;
+use crate::parse::records::RecordPos;
+
+/// Options that change what resolve checks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    /// A source whose document cannot be found is an error, not a warning.
+    pub require_documents: bool,
+}
+
+/// Organization kinds the format documents.
+pub const ORGANIZATION_KINDS: [&str; 12] = [
+    "company",
+    "ministry",
+    "government",
+    "parliament",
+    "association",
+    "alliance",
+    "treaty",
+    "agency",
+    "outlet",
+    "campaign",
+    "military",
+    "other",
+];
+
+/// Kinds of discrepancy an analyst can declare in a note.
+pub const NOTE_KINDS: [&str; 6] = [
+    "overstatement",
+    "understatement",
+    "unsupported",
+    "impossible-date",
+    "misattribution",
+    "other",
+];
+
+/// Resolves the raw briefing at `root` into the model.
+pub fn resolve(
+    raw: &RawBriefing,
+    root: &Path,
+    options: ResolveOptions,
+    diags: &mut Diagnostics,
+) -> Model {
+    let mut r = Resolver {
+        raw,
+        diags,
+        index: HashMap::new(),
+        first_seen: HashMap::new(),
+        names: HashMap::new(),
+        entities: Vec::new(),
+    };
+    let config = r.config(root);
+    r.declare_entities();
+    r.check_names();
+    r.fill_entity_details();
+    let properties = r.properties();
+    let claims = r.claims();
+    let notes = r.notes(&claims);
+    let pages = r.pages();
+    let Resolver {
+        index,
+        mut entities,
+        diags,
+        ..
+    } = r;
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(e) = page.entity {
+            entities[e.0].summary = Some(PageId(i));
+        }
+    }
+    let mut model = Model {
+        config,
+        claims_about: vec![Vec::new(); entities.len()],
+        claims_by: vec![Vec::new(); entities.len()],
+        backlinks: vec![Vec::new(); entities.len()],
+        documents: vec![None; entities.len()],
+        entities,
+        claims,
+        notes,
+        pages,
+        properties,
+        index,
+    };
+    relate::relate(&mut model);
+    quotes::verify_quotes(&mut model, raw, options, diags);
+    model
+}
+
+struct Resolver<'a> {
+    raw: &'a RawBriefing,
+    diags: &'a mut Diagnostics,
+    index: HashMap<String, Target>,
+    /// Where each id was first defined, for duplicate messages.
+    first_seen: HashMap<String, Loc>,
+    /// Folded names and aliases to entities.
+    names: HashMap<String, EntityId>,
+    entities: Vec<Entity>,
+}
+
+/// A name folded for matching: no diacritics, no case, single spaces.
+pub fn fold(name: &str) -> String {
+    deunicode::deunicode(name)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Resolver<'_> {
+    fn config(&mut self, root: &Path) -> Config {
+        let raw = &self.raw.config;
+        let config_loc = |r: &Self, key: &str| -> Loc {
+            let Some(index) = r.raw.files.iter().position(|f| f.rel == load::CONFIG_FILE) else {
+                return Loc::file(load::CONFIG_FILE);
+            };
+            let text = &r.raw.files[index].text;
+            let last = text.lines().count();
+            r.raw.field_loc(
+                &RecordPos {
+                    file: index,
+                    first: 1,
+                    last,
+                },
+                key,
+            )
+        };
+        let date = raw.date.as_deref().and_then(|d| {
+            let parsed = Date::parse(d);
+            if parsed.is_none() {
+                let loc = config_loc(self, "date");
+                self.diags.error(
+                    &loc,
+                    format!("`{d}` is not a date"),
+                    Some("write the date as YYYY-MM-DD, e.g. 2025-07-10".into()),
+                );
+            }
+            parsed
+        });
+        let documents = raw.documents.as_ref().map(|d| root.join(d));
+        Config {
+            title: raw.title.clone().unwrap_or_else(|| "Briefing".into()),
+            subtitle: raw.subtitle.clone(),
+            date,
+            base_url: BaseUrl::parse(raw.base_url.as_deref().unwrap_or("/")),
+            language: raw.language.clone().unwrap_or_else(|| "en".into()),
+            documents,
+            trust_html: raw.trust_html,
+            cname: raw.cname.clone(),
+        }
+    }
+
+    /// Registers an id; reports a malformed or duplicate one. Returns whether it is new.
+    fn declare(&mut self, id: &str, pos: &RecordPos, target: Target) -> bool {
+        let loc = self.raw.field_loc(pos, "id");
+        if !is_slug(id) {
+            self.diags.error(
+                &loc,
+                format!("`{id}` is not a valid id"),
+                Some(format!(
+                    "ids are lowercase letters, digits and dashes, e.g. `{}`",
+                    slugify(id)
+                )),
+            );
+        }
+        if let Some(first) = self.first_seen.get(id) {
+            let help = format!(
+                "it is first defined at {}:{}; rename one of them",
+                first.file, first.line
+            );
+            self.diags
+                .error(&loc, format!("duplicate id `{id}`"), Some(help));
+            return false;
+        }
+        self.first_seen.insert(id.to_string(), loc);
+        self.index.insert(id.to_string(), target);
+        true
+    }
+
+    fn origin(&self, pos: &RecordPos) -> Origin {
+        Origin {
+            file: self.raw.files[pos.file].rel.clone(),
+            line: pos.first,
+            yaml: self.raw.record_text(pos),
+        }
+    }
+
+    fn push_entity(
+        &mut self,
+        id: &str,
+        kind: EntityKind,
+        name: &str,
+        aliases: &[String],
+        pos: &RecordPos,
+    ) {
+        let eid = EntityId(self.entities.len());
+        if !self.declare(id, pos, Target::Entity(eid)) {
+            return;
+        }
+        let details = match kind {
+            EntityKind::Country => Details::Country,
+            EntityKind::Person => Details::Person(Person {
+                country: None,
+                affiliation: None,
+                titles: Vec::new(),
+                unnamed: false,
+            }),
+            EntityKind::Organization => Details::Organization(Organization {
+                kind: None,
+                country: None,
+            }),
+            EntityKind::Source => Details::Source(Box::new(empty_source())),
+        };
+        self.entities.push(Entity {
+            id: id.to_string(),
+            kind,
+            name: name.to_string(),
+            aliases: aliases.to_vec(),
+            details,
+            origin: self.origin(pos),
+            summary: None,
+        });
+    }
+
+    fn declare_entities(&mut self) {
+        let records = &self.raw.records;
+        for c in &records.countries {
+            self.push_entity(&c.id, EntityKind::Country, &c.name, &c.aliases, &c.pos);
+        }
+        for p in &records.people {
+            self.push_entity(&p.id, EntityKind::Person, &p.name, &p.aliases, &p.pos);
+        }
+        for o in &records.organizations {
+            self.push_entity(&o.id, EntityKind::Organization, &o.name, &o.aliases, &o.pos);
+        }
+        for s in &records.sources {
+            let name = s
+                .name
+                .clone()
+                .or_else(|| s.outlet.clone())
+                .unwrap_or_else(|| s.title.clone());
+            self.push_entity(&s.id, EntityKind::Source, &name, &[], &s.pos);
+        }
+    }
+
+    /// Names and aliases, folded, must each belong to one entity. A source's name is only a
+    /// label (often its outlet's name, which is an organization of its own), so it is not one.
+    fn check_names(&mut self) {
+        for i in 0..self.entities.len() {
+            let e = &self.entities[i];
+            if e.kind == EntityKind::Source {
+                continue;
+            }
+            let mut names: Vec<String> = std::iter::once(e.name.clone())
+                .chain(e.aliases.iter().cloned())
+                .map(|n| fold(&n))
+                .collect();
+            names.sort();
+            names.dedup();
+            for name in names {
+                match self.names.get(&name) {
+                    Some(&other) if other.0 != i => {
+                        let other_id = self.entities[other.0].id.clone();
+                        let (id, file, line) = {
+                            let e = &self.entities[i];
+                            (e.id.clone(), e.origin.file.clone(), e.origin.line)
+                        };
+                        let file_index = self.file_index(&file);
+                        let pos = RecordPos {
+                            file: file_index,
+                            first: line,
+                            last: line + e_lines(&self.entities[i]),
+                        };
+                        let loc = self.raw.field_loc(&pos, "aliases");
+                        self.diags.error(
+                            &loc,
+                            format!("the name or alias `{name}` of `{id}` also names `{other_id}`"),
+                            Some(
+                                "an alias must name one entity: remove it from one of them".into(),
+                            ),
+                        );
+                    }
+                    _ => {
+                        self.names.insert(name, EntityId(i));
+                    }
+                }
+            }
+        }
+    }
+
+    fn file_index(&self, rel: &str) -> usize {
+        self.raw
+            .files
+            .iter()
+            .position(|f| f.rel == rel)
+            .unwrap_or(0)
+    }
+
+    /// Resolves a reference written in a record: an id, or a name or alias of an entity.
+    fn lookup(
+        &mut self,
+        wanted: &str,
+        pos: &RecordPos,
+        field: &str,
+        kinds: &[EntityKind],
+    ) -> Option<EntityId> {
+        let found = match self.index.get(wanted) {
+            Some(Target::Entity(e)) => Some(*e),
+            _ => self.names.get(&fold(wanted)).copied(),
+        };
+        let loc = self.raw.field_loc(pos, field);
+        match found {
+            Some(e) if kinds.is_empty() || kinds.contains(&self.entities[e.0].kind) => Some(e),
+            Some(e) => {
+                let actual = self.entities[e.0].kind.label().to_lowercase();
+                let expected: Vec<&str> = kinds.iter().map(|k| k.folder()).collect();
+                self.diags.error(
+                    &loc,
+                    format!(
+                        "`{wanted}` is a {actual}, but `{field}` must name one of: {}",
+                        expected.join(", ")
+                    ),
+                    Some(format!(
+                        "use the id of one of the {}",
+                        expected.join(" or ")
+                    )),
+                );
+                None
+            }
+            None => {
+                let candidates = self
+                    .entities
+                    .iter()
+                    .filter(|e| kinds.is_empty() || kinds.contains(&e.kind))
+                    .map(|e| e.id.as_str());
+                let help = match did_you_mean(wanted, candidates) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "define it in a record file, or fix the id".to_string(),
+                };
+                let what = if kinds.len() == 1 {
+                    kinds[0].label().to_lowercase()
+                } else {
+                    "entity".into()
+                };
+                self.diags
+                    .error(&loc, format!("unknown {what} `{wanted}`"), Some(help));
+                None
+            }
+        }
+    }
+
+    fn entity_index(&self, id: &str) -> Option<usize> {
+        match self.index.get(id) {
+            Some(Target::Entity(e)) => Some(e.0),
+            _ => None,
+        }
+    }
+
+    fn fill_entity_details(&mut self) {
+        let raw = self.raw;
+        for p in &raw.records.people {
+            let Some(i) = self.entity_index(&p.id) else {
+                continue;
+            };
+            let country = p
+                .country
+                .as_deref()
+                .and_then(|c| self.lookup(c, &p.pos, "country", &[EntityKind::Country]));
+            let affiliation = p
+                .affiliation
+                .as_deref()
+                .and_then(|a| self.lookup(a, &p.pos, "affiliation", &[EntityKind::Organization]));
+            let mut titles = Vec::new();
+            for t in &p.titles {
+                if let Some(s) = self.lookup(&t.source, &p.pos, "source", &[EntityKind::Source]) {
+                    titles.push((t.title.clone(), s));
+                }
+            }
+            self.entities[i].details = Details::Person(Person {
+                country,
+                affiliation,
+                titles,
+                unnamed: p.unnamed,
+            });
+        }
+        for o in &raw.records.organizations {
+            let Some(i) = self.entity_index(&o.id) else {
+                continue;
+            };
+            if let Some(kind) = &o.kind
+                && !ORGANIZATION_KINDS.contains(&kind.as_str())
+            {
+                let loc = self.raw.field_loc(&o.pos, "kind");
+                let help = match did_you_mean(kind, ORGANIZATION_KINDS) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("use one of: {}", ORGANIZATION_KINDS.join(", ")),
+                };
+                self.diags.error(
+                    &loc,
+                    format!("unknown organization kind `{kind}`"),
+                    Some(help),
+                );
+            }
+            let country = o
+                .country
+                .as_deref()
+                .and_then(|c| self.lookup(c, &o.pos, "country", &[EntityKind::Country]));
+            self.entities[i].details = Details::Organization(Organization {
+                kind: o.kind.clone(),
+                country,
+            });
+        }
+        for s in &raw.records.sources {
+            let Some(i) = self.entity_index(&s.id) else {
+                continue;
+            };
+            let date = s.date.as_deref().and_then(|d| self.date(d, &s.pos, "date"));
+            let relays = s
+                .relays
+                .iter()
+                .filter_map(|r| self.lookup(r, &s.pos, "relays", &[EntityKind::Organization]))
+                .collect();
+            self.entities[i].details = Details::Source(Box::new(Source {
+                short: s.short.clone(),
+                outlet: s.outlet.clone(),
+                outlet_note: s.outlet_note.clone(),
+                title: s.title.clone(),
+                date,
+                url: s.url.clone(),
+                document: s.document.clone(),
+                relays,
+                relay_note: s.relay_note.clone(),
+                ai_text: s.ai_generated.text,
+                ai_images: s.ai_generated.images,
+                ai_note: s.ai_generated.note.clone(),
+                reliability: s.reliability.clone(),
+                noise: s.noise.clone(),
+            }));
+        }
+    }
+
+    fn date(&mut self, text: &str, pos: &RecordPos, field: &str) -> Option<Date> {
+        let parsed = Date::parse(text);
+        if parsed.is_none() {
+            let loc = self.raw.field_loc(pos, field);
+            self.diags.error(
+                &loc,
+                format!("`{text}` is not a date"),
+                Some("write dates as YYYY-MM-DD, e.g. 2025-07-09".into()),
+            );
+        }
+        parsed
+    }
+
+    fn properties(&mut self) -> HashMap<String, Property> {
+        let mut map = HashMap::new();
+        for p in &self.raw.records.properties {
+            if map.contains_key(&p.id) {
+                let loc = self.raw.field_loc(&p.pos, "id");
+                self.diags.error(
+                    &loc,
+                    format!("property `{}` is declared twice", p.id),
+                    Some("remove one of the declarations".into()),
+                );
+                continue;
+            }
+            let label = p.label.clone().unwrap_or_else(|| p.id.replace('-', " "));
+            map.insert(
+                p.id.clone(),
+                Property {
+                    label,
+                    multi: p.multi,
+                },
+            );
+        }
+        map
+    }
+}
+
+fn e_lines(e: &Entity) -> usize {
+    e.origin.yaml.lines().count()
+}
+
+fn empty_source() -> Source {
+    Source {
+        short: None,
+        outlet: None,
+        outlet_note: None,
+        title: String::new(),
+        date: None,
+        url: None,
+        document: None,
+        relays: Vec::new(),
+        relay_note: None,
+        ai_text: false,
+        ai_images: false,
+        ai_note: None,
+        reliability: None,
+        noise: Vec::new(),
+    }
+}
+
+/// A slug suggestion for a malformed id.
+pub fn slugify(s: &str) -> String {
+    let folded = deunicode::deunicode(s).to_lowercase();
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_and_diacritics() {
+        assert_eq!(fold("ZSP  Niewiadów"), fold("zsp niewiadow"));
+    }
+
+    #[test]
+    fn slug_suggestions() {
+        assert_eq!(slugify("Karolis Aleksa"), "karolis-aleksa");
+        assert_eq!(slugify("Niewiadów!"), "niewiadow");
+    }
+}
