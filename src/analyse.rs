@@ -210,7 +210,7 @@ fn value_conflicts(
             .any(|r| sources.iter().any(|s| !r.sources.contains(s)));
     if disagree {
         found.push(Discrepancy {
-            id: format!("conflict-{subject_id}-{property}"),
+            id: format!("conflict--{subject_id}--{property}"),
             kind: DiscrepancyKind::ValueConflict,
             subject: Some(subject),
             property: Some(property.to_string()),
@@ -231,7 +231,7 @@ fn value_conflicts(
         if own_readings.len() > 1 {
             let source_id = &model.entity(source).id;
             found.push(Discrepancy {
-                id: format!("self-{source_id}-{subject_id}-{property}"),
+                id: format!("self--{source_id}--{subject_id}--{property}"),
                 kind: DiscrepancyKind::SelfContradiction,
                 subject: Some(subject),
                 property: Some(property.to_string()),
@@ -389,7 +389,7 @@ fn quote_drift(model: &Model, found: &mut Vec<Discrepancy>) {
                 .map(|(w, _)| word_diff(&first, w))
                 .collect();
             found.push(Discrepancy {
-                id: format!("drift-{}", model.claim(ids[0]).id),
+                id: format!("drift--{}", model.claim(ids[0]).id),
                 kind: DiscrepancyKind::QuoteDrift,
                 subject: None,
                 property: None,

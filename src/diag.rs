@@ -195,10 +195,6 @@ impl Diagnostics {
         });
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
-    }
-
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
@@ -223,10 +219,6 @@ impl Diagnostics {
         });
         items
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 /// The id among `candidates` closest to `wanted`, if one is close enough to be a likely typo.
@@ -240,6 +232,14 @@ pub fn did_you_mean<'a>(
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// Help for a value that must be one of `allowed`: the closest one, or the whole list.
+pub fn one_of(wanted: &str, allowed: &[&str]) -> String {
+    match did_you_mean(wanted, allowed.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("use one of: {}", allowed.join(", ")),
+    }
 }
 
 #[cfg(test)]

@@ -137,7 +137,8 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Source
             Ok(text) => Some(SourceFile {
                 rel,
                 path: path.to_path_buf(),
-                text: Arc::from(text),
+                // Editors on Windows start UTF-8 files with a byte-order mark.
+                text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)),
             }),
             Err(err) => {
                 let offset = err.utf8_error().valid_up_to();

@@ -136,6 +136,9 @@ pub struct Origin {
     pub line: usize,
     /// The record's YAML text.
     pub yaml: String,
+    /// Where the record is, for messages about its fields.
+    #[serde(skip)]
+    pub pos: crate::parse::records::RecordPos,
 }
 
 #[derive(Debug, Clone)]
@@ -281,7 +284,8 @@ pub struct Claim {
 
 #[derive(Debug, Clone)]
 pub struct Property {
-    pub label: String,
+    /// As declared; [`Model::property_label`] derives one from the id otherwise.
+    pub label: Option<String>,
     pub multi: bool,
 }
 
@@ -360,16 +364,14 @@ impl Model {
 
     /// The label of a property: declared, or derived from its id.
     pub fn property_label(&self, property: &str) -> String {
-        self.properties.get(property).map_or_else(
-            || {
-                let words = property.replace(['-', '_'], " ");
-                let mut chars = words.chars();
-                chars.next().map_or_else(String::new, |c| {
-                    c.to_uppercase().collect::<String>() + chars.as_str()
-                })
-            },
-            |p| p.label.clone(),
-        )
+        if let Some(label) = self.properties.get(property).and_then(|p| p.label.clone()) {
+            return label;
+        }
+        let words = property.replace('-', " ");
+        let mut chars = words.chars();
+        chars.next().map_or_else(String::new, |c| {
+            c.to_uppercase().collect::<String>() + chars.as_str()
+        })
     }
 
     pub fn is_multi(&self, property: &str) -> bool {

@@ -80,7 +80,8 @@ pub fn scan_refs(text: &str) -> Vec<Result<RefSpec, RefError>> {
             found.push(Err(RefError {
                 offset: start,
                 message: "inline reference `[[` is never closed".into(),
-                help: "close it with `]]`, or write `\\[[` for literal brackets".into(),
+                help: "close it with `]]`; for literal brackets, put them in a code span (`[[`)"
+                    .into(),
             }));
             break;
         };
@@ -131,11 +132,13 @@ fn parse_ref(inner: &str, range: Range<usize>) -> Result<RefSpec, RefError> {
     })
 }
 
-/// Whether `s` is a valid id: lowercase ASCII letters, digits and single dashes.
+/// Whether `s` is a valid id: lowercase ASCII letters, digits and single dashes. (Ids Dossier
+/// makes join ids with `--`, which no valid id contains.)
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
+        && !s.contains("--")
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

@@ -47,6 +47,8 @@ struct ClaimOut<'a> {
     property: &'a str,
     kind: &'static str,
     value: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
     source: &'a str,
     document: Option<&'a str>,
     quote: &'a str,
@@ -122,6 +124,10 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
                 Value::Status(s) => (*s).into(),
                 Value::Bool(b) => (*b).into(),
                 Value::Entity(e) => id(*e).into(),
+            },
+            unit: match &c.value {
+                Value::Number { unit, .. } => unit.as_deref(),
+                _ => None,
             },
             source: id(c.source),
             document: match &model.entity(c.source).details {

@@ -154,6 +154,7 @@ mod tests {
         let css = stylesheet();
         let (light, dark) = css.split_once("@media").expect("dark section");
         for (part, bg) in [(light, LIGHT_BG), (dark, DARK_BG)] {
+            assert!(part.matches("color: #").count() > 10, "theme colours found");
             for hex in part.split("color: #").skip(1) {
                 let fg = parse_hex(&hex[..6]).expect("hex colour");
                 assert!(contrast(fg, bg) >= 4.5, "#{} on {bg:?}", &hex[..6]);

@@ -39,10 +39,22 @@ pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut pending = String::new();
     let mut code: Option<(String, String)> = None;
+    // Inside a link or an image's alt text a reference can only be plain text.
+    let mut plain = 0usize;
     for event in Parser::new_ext(body, options()) {
         match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                flush(&mut pending, &mut events, root, ctx, plain > 0);
+                plain += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                flush(&mut pending, &mut events, root, ctx, plain > 0);
+                plain = plain.saturating_sub(1);
+                events.push(event);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
-                flush(&mut pending, &mut events, root, ctx);
+                flush(&mut pending, &mut events, root, ctx, plain > 0);
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
                         info.split_whitespace().next().unwrap_or("").to_string()
@@ -63,12 +75,12 @@ pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
             }
             Event::Text(text) => pending.push_str(&text),
             other => {
-                flush(&mut pending, &mut events, root, ctx);
+                flush(&mut pending, &mut events, root, ctx, plain > 0);
                 events.push(other);
             }
         }
     }
-    flush(&mut pending, &mut events, root, ctx);
+    flush(&mut pending, &mut events, root, ctx, plain > 0);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if ctx.model.config.trust_html {
@@ -78,8 +90,9 @@ pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
     }
 }
 
-/// Emits a run of text, with its inline references turned into HTML.
-fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx) {
+/// Emits a run of text, with its inline references turned into HTML (or, where only text may
+/// stand, into their label).
+fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx, plain: bool) {
     if pending.is_empty() {
         return;
     }
@@ -92,6 +105,16 @@ fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx) {
             text[last..spec.range.start].to_string(),
         )));
         let target = ctx.model.index.get(&spec.id).copied();
+        if plain {
+            let label = spec.label.clone().unwrap_or_else(|| match target {
+                Some(Target::Entity(e)) => ctx.model.entity(e).name.clone(),
+                Some(Target::Claim(c)) => ctx.model.display_value(&ctx.model.claim(c).value),
+                _ => spec.id.clone(),
+            });
+            events.push(Event::Text(CowStr::from(label)));
+            last = spec.range.end;
+            continue;
+        }
         let html = match (spec.kind, target) {
             (RefKind::Entity, Some(Target::Entity(e))) => {
                 let entity = ctx.model.entity(e);

@@ -277,6 +277,20 @@ pub fn render(
             });
         }
     }
+    let generated: std::collections::HashSet<&str> =
+        site.files.iter().map(|f| f.path.as_str()).collect();
+    for (path, _) in static_files {
+        if generated.contains(path.as_str()) {
+            diags.error(
+                &crate::diag::Loc::file(&format!("static/{path}")),
+                format!("static/{path} would replace the generated {path}"),
+                Some(
+                    "rename or remove the file; generated pages cannot be replaced from static/"
+                        .into(),
+                ),
+            );
+        }
+    }
     site.copies = static_files.to_vec();
     site
 }
@@ -603,11 +617,4 @@ fn timeline<'a>(s: &'a Shared) -> Vec<TimelineEntry<'a>> {
         }
     }
     entries
-}
-
-impl Site {
-    /// The file at `path`, if rendered.
-    pub fn get(&self, path: &str) -> Option<&OutputFile> {
-        self.files.iter().find(|f| f.path == path)
-    }
 }

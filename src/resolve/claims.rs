@@ -11,8 +11,7 @@ impl Resolver<'_> {
         let raw = self.raw;
         let mut claims = Vec::new();
         for c in &raw.records.claims {
-            let id = ClaimId(claims.len());
-            let new = self.declare(&c.id, &c.pos, Target::Claim(id));
+            let new = self.declare(&c.id, &c.pos, None);
             let subject = self.lookup(&c.subject, &c.pos, "subject", &[]);
             let source = self.lookup(&c.source, &c.pos, "source", &[EntityKind::Source]);
             let speaker = c
@@ -44,6 +43,8 @@ impl Resolver<'_> {
             else {
                 continue;
             };
+            let id = ClaimId(claims.len());
+            self.index.insert(c.id.clone(), Target::Claim(id));
             claims.push(Claim {
                 id: c.id.clone(),
                 subject,
@@ -111,10 +112,7 @@ impl Resolver<'_> {
                         return Some(Value::Status(known));
                     }
                     let loc = self.raw.field_loc(&c.pos, "value");
-                    let help = match did_you_mean(s, STATUSES) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!("use one of: {}", STATUSES.join(", ")),
-                    };
+                    let help = crate::diag::one_of(s, &STATUSES);
                     self.diags
                         .error(&loc, format!("unknown status `{s}`"), Some(help));
                     return None;
@@ -130,10 +128,7 @@ impl Resolver<'_> {
             other => {
                 let loc = self.raw.field_loc(&c.pos, "kind");
                 let kinds = ["text", "year", "date", "number", "status", "bool", "entity"];
-                let help = match did_you_mean(other, kinds) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("use one of: {}", kinds.join(", ")),
-                };
+                let help = crate::diag::one_of(other, &kinds);
                 self.diags
                     .error(&loc, format!("unknown value kind `{other}`"), Some(help));
                 return None;
@@ -154,6 +149,9 @@ impl Resolver<'_> {
         if let Some(Target::Claim(c)) = self.index.get(wanted) {
             return Some(*c);
         }
+        if self.failed(wanted) {
+            return None;
+        }
         let loc = self.raw.field_loc(pos, field);
         let claims = self.index.iter().filter_map(|(k, v)| match v {
             Target::Claim(_) => Some(k.as_str()),
@@ -173,7 +171,7 @@ impl Resolver<'_> {
         let mut notes = Vec::new();
         for n in &raw.records.notes {
             let index = notes.len();
-            if !self.declare(&n.id, &n.pos, Target::Note(index)) {
+            if !self.declare(&n.id, &n.pos, Some(Target::Note(index))) {
                 continue;
             }
             let ids: Vec<ClaimId> = n
@@ -207,10 +205,7 @@ impl Resolver<'_> {
                 && !NOTE_KINDS.contains(&kind.as_str())
             {
                 let loc = self.raw.field_loc(&n.pos, "kind");
-                let help = match did_you_mean(kind, NOTE_KINDS) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("use one of: {}", NOTE_KINDS.join(", ")),
-                };
+                let help = crate::diag::one_of(kind, &NOTE_KINDS);
                 self.diags.error(
                     &loc,
                     format!("unknown discrepancy kind `{kind}`"),

@@ -76,6 +76,7 @@ pub fn resolve(
     let claims = r.claims();
     let notes = r.notes(&claims);
     let pages = r.pages();
+    r.check_note_refs();
     let Resolver {
         index,
         mut entities,
@@ -168,9 +169,19 @@ impl Resolver<'_> {
         }
     }
 
-    /// Registers an id; reports a malformed or duplicate one. Returns whether it is new.
-    fn declare(&mut self, id: &str, pos: &RecordPos, target: Target) -> bool {
+    /// Registers an id; reports a malformed, reserved or duplicate one. Returns whether it is
+    /// new. With no target, the id is only reserved: its record is added to the index once it
+    /// is valid, so no reference ever resolves to a record that failed.
+    fn declare(&mut self, id: &str, pos: &RecordPos, target: Option<Target>) -> bool {
         let loc = self.raw.field_loc(pos, "id");
+        if id == "index" {
+            self.diags.error(
+                &loc,
+                "`index` is reserved: it names the list pages",
+                Some("choose another id".into()),
+            );
+            return false;
+        }
         if !is_slug(id) {
             self.diags.error(
                 &loc,
@@ -191,8 +202,16 @@ impl Resolver<'_> {
             return false;
         }
         self.first_seen.insert(id.to_string(), loc);
-        self.index.insert(id.to_string(), target);
+        if let Some(target) = target {
+            self.index.insert(id.to_string(), target);
+        }
         true
+    }
+
+    /// Whether `id` names a record that was declared but failed to resolve: its own error is
+    /// reported, so references to it stay quiet rather than repeat it.
+    fn failed(&self, id: &str) -> bool {
+        self.first_seen.contains_key(id) && !self.index.contains_key(id)
     }
 
     fn origin(&self, pos: &RecordPos) -> Origin {
@@ -200,6 +219,7 @@ impl Resolver<'_> {
             file: self.raw.files[pos.file].rel.clone(),
             line: pos.first,
             yaml: self.raw.record_text(pos),
+            pos: *pos,
         }
     }
 
@@ -212,7 +232,7 @@ impl Resolver<'_> {
         pos: &RecordPos,
     ) {
         let eid = EntityId(self.entities.len());
-        if !self.declare(id, pos, Target::Entity(eid)) {
+        if !self.declare(id, pos, Some(Target::Entity(eid))) {
             return;
         }
         let details = match kind {
@@ -269,49 +289,32 @@ impl Resolver<'_> {
             if e.kind == EntityKind::Source {
                 continue;
             }
-            let mut names: Vec<String> = std::iter::once(e.name.clone())
-                .chain(e.aliases.iter().cloned())
-                .map(|n| fold(&n))
+            // (as written, the field it is written in); an entity may repeat its own name.
+            let names: Vec<(String, &str)> = std::iter::once((e.name.clone(), "name"))
+                .chain(e.aliases.iter().map(|a| (a.clone(), "aliases")))
                 .collect();
-            names.sort();
-            names.dedup();
-            for name in names {
-                match self.names.get(&name) {
+            for (written, field) in names {
+                let folded = fold(&written);
+                match self.names.get(&folded) {
                     Some(&other) if other.0 != i => {
                         let other_id = self.entities[other.0].id.clone();
-                        let (id, file, line) = {
-                            let e = &self.entities[i];
-                            (e.id.clone(), e.origin.file.clone(), e.origin.line)
-                        };
-                        let file_index = self.file_index(&file);
-                        let pos = RecordPos {
-                            file: file_index,
-                            first: line,
-                            last: line + e_lines(&self.entities[i]),
-                        };
-                        let loc = self.raw.field_loc(&pos, "aliases");
+                        let e = &self.entities[i];
+                        let message = format!("`{written}` of `{}` also names `{other_id}`", e.id);
+                        let loc = self.raw.field_loc(&e.origin.pos, field);
                         self.diags.error(
                             &loc,
-                            format!("the name or alias `{name}` of `{id}` also names `{other_id}`"),
+                            message,
                             Some(
-                                "an alias must name one entity: remove it from one of them".into(),
+                                "a name or alias must name one entity (case and accents are ignored): remove or change one of them".into(),
                             ),
                         );
                     }
                     _ => {
-                        self.names.insert(name, EntityId(i));
+                        self.names.insert(folded, EntityId(i));
                     }
                 }
             }
         }
-    }
-
-    fn file_index(&self, rel: &str) -> usize {
-        self.raw
-            .files
-            .iter()
-            .position(|f| f.rel == rel)
-            .unwrap_or(0)
     }
 
     /// Resolves a reference written in a record: an id, or a name or alias of an entity.
@@ -409,10 +412,7 @@ impl Resolver<'_> {
                 && !ORGANIZATION_KINDS.contains(&kind.as_str())
             {
                 let loc = self.raw.field_loc(&o.pos, "kind");
-                let help = match did_you_mean(kind, ORGANIZATION_KINDS) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("use one of: {}", ORGANIZATION_KINDS.join(", ")),
-                };
+                let help = crate::diag::one_of(kind, &ORGANIZATION_KINDS);
                 self.diags.error(
                     &loc,
                     format!("unknown organization kind `{kind}`"),
@@ -482,21 +482,16 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            let label = p.label.clone().unwrap_or_else(|| p.id.replace('-', " "));
             map.insert(
                 p.id.clone(),
                 Property {
-                    label,
+                    label: p.label.clone(),
                     multi: p.multi,
                 },
             );
         }
         map
     }
-}
-
-fn e_lines(e: &Entity) -> usize {
-    e.origin.yaml.lines().count()
 }
 
 fn empty_source() -> Source {

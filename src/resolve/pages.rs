@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{Resolver, slugify};
 use crate::diag::{Loc, did_you_mean};
 use crate::model::{EntityId, Page, Target};
-use crate::parse::markdown::RefKind;
+use crate::parse::markdown::{self, RefKind};
 use crate::parse::records::RecordPos;
 
 impl Resolver<'_> {
@@ -65,9 +65,8 @@ impl Resolver<'_> {
             }
             let mut refs = Vec::new();
             for (spec, offset) in &p.refs {
-                if let Some(t) =
-                    self.inline_target(spec.kind, &spec.id, &file.rel, &file.text, *offset)
-                {
+                let loc = Loc::at_offset(&file.rel, &file.text, *offset);
+                if let Some(t) = self.inline_target(spec.kind, &spec.id, &loc) {
                     refs.push(t);
                 }
             }
@@ -94,15 +93,37 @@ impl Resolver<'_> {
         pages
     }
 
-    fn inline_target(
-        &mut self,
-        kind: RefKind,
-        id: &str,
-        file: &str,
-        text: &std::sync::Arc<str>,
-        offset: usize,
-    ) -> Option<Target> {
+    /// Checks the inline references in the `note:` fields of claims and notes (Markdown too);
+    /// problems point at the field.
+    pub(super) fn check_note_refs(&mut self) {
+        let raw = self.raw;
+        let notes = raw
+            .records
+            .claims
+            .iter()
+            .map(|c| (&c.note, &c.pos))
+            .chain(raw.records.notes.iter().map(|n| (&n.note, &n.pos)));
+        for (text, pos) in notes {
+            let Some(text) = text else { continue };
+            for (run, _) in markdown::text_runs(text) {
+                for found in markdown::scan_refs(&run) {
+                    let loc = self.raw.field_loc(pos, "note");
+                    match found {
+                        Ok(spec) => {
+                            self.inline_target(spec.kind, &spec.id, &loc);
+                        }
+                        Err(err) => self.diags.error(&loc, err.message, Some(err.help)),
+                    }
+                }
+            }
+        }
+    }
+
+    fn inline_target(&mut self, kind: RefKind, id: &str, loc: &Loc) -> Option<Target> {
         let found = self.index.get(id).copied();
+        if self.failed(id) {
+            return None;
+        }
         let matches = match (kind, found) {
             (RefKind::Entity, Some(t @ Target::Entity(_)))
             | (RefKind::Claim, Some(t @ Target::Claim(_)))
@@ -138,7 +159,7 @@ impl Resolver<'_> {
             None => format!("no {what} has the id `{id}`; define it or fix the reference"),
         };
         self.diags.error(
-            &Loc::at_offset(file, text, offset),
+            loc,
             format!("unknown {what} `{id}` in inline reference"),
             Some(help),
         );

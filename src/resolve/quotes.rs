@@ -4,7 +4,6 @@ use crate::diag::{Diagnostics, Loc};
 use crate::load;
 use crate::model::{Details, Entity, Model, plain_quotes};
 use crate::parse::RawBriefing;
-use crate::parse::records::RecordPos;
 
 use super::ResolveOptions;
 
@@ -29,8 +28,11 @@ pub(super) fn verify_quotes(
                 None => format!("document `{doc}` given, but no `documents:` folder is set"),
             };
             let help = Some("set `documents:` in dossier.yaml to the folder holding it".into());
+            let message = message + "; its quotes cannot be verified";
             if options.require_documents {
-                diags.error(&loc, message + "; its quotes cannot be verified", help);
+                diags.error(&loc, message, help);
+            } else {
+                diags.warning(&loc, message, help);
             }
         }
         model.documents[i] = text.map(|t| squash(&t));
@@ -40,16 +42,7 @@ pub(super) fn verify_quotes(
             continue;
         };
         let quote = squash(&c.quote);
-        let file_index = raw
-            .files
-            .iter()
-            .position(|f| f.rel == c.origin.file)
-            .unwrap_or(0);
-        let pos = RecordPos {
-            file: file_index,
-            first: c.origin.line,
-            last: c.origin.line + c.origin.yaml.lines().count(),
-        };
+        let pos = c.origin.pos;
         let source = model.entity(c.source);
         if !doc.contains(&quote) {
             let near = closest_passage(doc, &quote);
@@ -92,19 +85,7 @@ fn noise_covers(doc: &str, noise: &str, at: usize, len: usize) -> bool {
 }
 
 fn entity_loc(raw: &RawBriefing, e: &Entity, key: &str) -> Loc {
-    let file = raw
-        .files
-        .iter()
-        .position(|f| f.rel == e.origin.file)
-        .unwrap_or(0);
-    raw.field_loc(
-        &RecordPos {
-            file,
-            first: e.origin.line,
-            last: e.origin.line + e.origin.yaml.lines().count(),
-        },
-        key,
-    )
+    raw.field_loc(&e.origin.pos, key)
 }
 
 /// Text normalised for quote matching: plain quotes, single spaces.

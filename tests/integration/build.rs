@@ -67,11 +67,14 @@ fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
     let overview = site.html("index.html");
     let flags = hrefs(&overview, "main .flag a");
     assert!(
-        flags.contains(&"discrepancies/index.html#conflict-ruritania-production-start".to_string())
+        flags.contains(
+            &"discrepancies/index.html#conflict--ruritania--production-start".to_string()
+        )
     );
     assert!(
-        flags
-            .contains(&"discrepancies/index.html#self-beta-ruritania-production-start".to_string())
+        flags.contains(
+            &"discrepancies/index.html#self--beta--ruritania--production-start".to_string()
+        )
     );
     let details = texts(&overview, "main .flag .flag-detail");
     assert!(
@@ -109,8 +112,8 @@ fn discrepancies_page_lists_every_reading_and_note() {
     let ids: Vec<String> = texts(&page, "section.discrepancy h2");
     assert_eq!(ids.len(), 3, "{ids:?}");
     let text = site.text("discrepancies/index.html");
-    assert!(text.contains("id=\"conflict-ruritania-production-start\""));
-    assert!(text.contains("id=\"drift-alpha-quote\""));
+    assert!(text.contains("id=\"conflict--ruritania--production-start\""));
+    assert!(text.contains("id=\"drift--alpha-quote\""));
     assert!(
         text.contains("<ins>new</ins>"),
         "drift shows the added word"
@@ -206,6 +209,41 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 }
 
 #[test]
+fn trusted_raw_html_is_kept() {
+    let fixture = Fixture::new("basic");
+    fixture.replace(
+        "dossier.yaml",
+        "base_url: /",
+        "base_url: /\ntrust_html: true",
+    );
+    fixture.write(
+        "content/pages/raw.md",
+        "---\ntitle: Raw\n---\n<div class=\"box\" data-x=\"1\">kept</div>\n",
+    );
+    let site = fixture.build();
+    assert!(
+        site.text("pages/raw.html")
+            .contains("<div class=\"box\" data-x=\"1\">kept</div>")
+    );
+}
+
+#[test]
+fn references_inside_links_and_images_become_text() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "content/pages/links.md",
+        "---\ntitle: Links\n---\n[see [[ruritania]]](https://example.org) ![a [[claim:alpha-start]] b](x.png)\n",
+    );
+    let site = fixture.build();
+    let page = site.text("pages/links.html");
+    assert!(
+        page.contains("<a href=\"https://example.org\">see Ruritania</a>"),
+        "{page}"
+    );
+    assert!(page.contains("alt=\"a 2026 b\""), "{page}");
+}
+
+#[test]
 fn raw_html_is_sanitised_unless_trusted() {
     let fixture = Fixture::new("basic");
     fixture.write(
@@ -222,19 +260,73 @@ fn raw_html_is_sanitised_unless_trusted() {
 
 #[test]
 fn strings_from_yaml_are_escaped_everywhere() {
+    const PAYLOAD: &str = "X</script><script>alert(1)</script>\\\" onmouseover=\\\"alert(2)";
     let fixture = Fixture::new("basic");
-    fixture.replace(
-        "content/entities.yaml",
-        "name: Ministry of Widgets",
-        "name: \"Ministry </script><script>alert(1)</script> \\\" onmouseover=x\"",
-    );
+    for (file, from) in [
+        ("content/entities.yaml", "name: Ministry of Widgets"),
+        ("content/entities.yaml", "label: Widget production starts"),
+        ("content/sources.yaml", "outlet: Alpha Daily"),
+        ("content/sources.yaml", "title: Widgets in 2023"),
+        (
+            "content/claims/claims.yaml",
+            "value: tens of thousands of widgets",
+        ),
+        (
+            "content/claims/claims.yaml",
+            "title: \"Production start: 2023 or 2026?\"",
+        ),
+    ] {
+        let key = from.split(':').next().expect("key");
+        fixture.replace(file, from, &format!("{key}: \"{PAYLOAD}\""));
+    }
     let site = fixture.build();
-    let page = site.text("organizations/widget-ministry.html");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&site.root) {
+        let entry = entry.expect("walk");
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "html") {
+            // Parsed as a browser would: no handler attribute, no script running the payload.
+            let html = scraper::Html::parse_document(&std::fs::read_to_string(path).expect("read"));
+            let handlers = scraper::Selector::parse("[onmouseover]").expect("selector");
+            assert!(
+                html.select(&handlers).next().is_none(),
+                "attribute breakout in {}",
+                path.display()
+            );
+            let scripts = scraper::Selector::parse("script").expect("selector");
+            for script in html.select(&scripts) {
+                let code: String = script.text().collect();
+                if script.value().attr("type") == Some("application/ld+json") {
+                    // Data, not code: it must still be one whole JSON document.
+                    serde_json::from_str::<serde_json::Value>(&code).expect("JSON-LD stays JSON");
+                } else {
+                    assert!(
+                        !code.contains("alert("),
+                        "script payload in {}",
+                        path.display()
+                    );
+                }
+            }
+            checked += 1;
+        } else if path.extension().is_some_and(|e| e == "js") {
+            let text = std::fs::read_to_string(path).expect("read");
+            assert!(
+                !text.contains("</script"),
+                "unescaped </script> in {}",
+                path.display()
+            );
+        }
+    }
+    assert!(checked > 20, "{checked} files checked");
+    // The payload did land on the pages, escaped.
     assert!(
-        !page.contains("<script>alert(1)"),
-        "escaped in HTML and JSON-LD"
+        site.text("organizations/widget-ministry.html")
+            .contains("\\u003c/script\\u003e")
     );
-    assert!(page.contains("\\u003c/script\\u003e"), "JSON-LD escapes <");
+    assert!(
+        site.text("sources/alpha.html")
+            .contains("&lt;script&gt;alert(1)")
+    );
 }
 
 /// The discrepancy section as a reader gets it: readings, sources, quotes, drift and note.
@@ -243,7 +335,7 @@ fn discrepancy_markup_snapshot() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let page = site.html("discrepancies/index.html");
-    let selector = scraper::Selector::parse("section#drift-alpha-quote").expect("selector");
+    let selector = scraper::Selector::parse("section#drift--alpha-quote").expect("selector");
     let section = page.select(&selector).next().expect("drift section").html();
     insta::assert_snapshot!(section);
 }

@@ -163,7 +163,19 @@ fn alias_shared_by_two_entities() {
             .run(&["check"]);
     run.assert_error(
         "content/extra.yaml:4:14",
-        &["also names `ruritania`", "an alias must name one entity"],
+        &[
+            "`Ruritania` of `other` also names `ruritania`",
+            "a name or alias must name one entity",
+        ],
+    );
+}
+
+#[test]
+fn name_shared_by_two_entities_ignoring_accents() {
+    let run = with_records("countries:\n  - id: other\n    name: OSTERLICH\n").run(&["check"]);
+    run.assert_error(
+        "content/extra.yaml:3:11",
+        &["`OSTERLICH` of `other` also names `osterlich`"],
     );
 }
 
@@ -213,7 +225,7 @@ fn template_syntax_error_in_an_override() {
     let fixture = Fixture::new("basic");
     fixture.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n");
     let run = fixture.run(&["check"]);
-    run.assert_error("templates/page.html:", &["fix the template syntax"]);
+    run.assert_error("templates/page.html:4:1", &["fix the template syntax"]);
 }
 
 #[test]
@@ -260,4 +272,61 @@ fn a_folder_without_content_is_not_a_briefing() {
     let run = fixture.run(&["build"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no content/ folder"), "{}", run.stderr);
+}
+
+#[test]
+fn a_reference_to_a_claim_that_failed_reports_only_the_claim() {
+    let fixture = Fixture::new("basic");
+    // The last claim fails; the overview refers to it.
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "source: beta\n    speaker",
+        "source: betta\n    speaker",
+    );
+    fixture.replace(
+        "content/index.md",
+        "See [[discrepancy:start-year]].",
+        "See [[discrepancy:start-year]], [[claim:beta-quote]].",
+    );
+    let run = fixture.run(&["check"]);
+    run.assert_error(
+        "content/claims/claims.yaml:54:13",
+        &["unknown source `betta`", "did you mean `beta`?"],
+    );
+    assert!(run.stderr.contains("1 error(s)"), "{}", run.stderr);
+}
+
+#[test]
+fn reserved_id() {
+    let run = with_records("countries:\n  - id: index\n    name: Index\n").run(&["check"]);
+    run.assert_error("content/extra.yaml:2:9", &["`index` is reserved"]);
+}
+
+#[test]
+fn static_file_replacing_a_generated_page() {
+    let fixture = Fixture::new("basic");
+    fixture.write("static/index.html", "<p>mine</p>\n");
+    let run = fixture.run(&["check"]);
+    run.assert_error(
+        "static/index.html",
+        &["would replace the generated index.html"],
+    );
+}
+
+#[test]
+fn unknown_reference_in_a_note_field() {
+    let fixture = Fixture::new("basic");
+    fixture.replace(
+        "content/claims/claims.yaml",
+        "its own body says \"next year\".",
+        "its own body says \"next year\"; see [[gama]].",
+    );
+    let run = fixture.run(&["check"]);
+    run.assert_error(
+        "content/claims/claims.yaml:",
+        &[
+            "unknown entity `gama` in inline reference",
+            "did you mean `[[gamma]]`?",
+        ],
+    );
 }
