@@ -246,8 +246,15 @@ jobs:
           rustup default stable
 
       - name: Install Dossier
-        # Or build it from its repository: cargo install --git <repository URL> --locked
-        run: cargo install dossier --locked
+        env:
+          # The Git URL of the Dossier repository to build the site with: fill it in.
+          DOSSIER_GIT: ""
+        run: |
+          if [ -z "$DOSSIER_GIT" ]; then
+            echo "::error::Set DOSSIER_GIT in .github/workflows/pages.yml to the Git URL of Dossier"
+            exit 1
+          fi
+          cargo install --git "$DOSSIER_GIT" dossier --locked
 
       - name: Check the briefing
         run: dossier check

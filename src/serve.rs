@@ -64,6 +64,9 @@ struct State {
     swap: RwLock<()>,
     status: RwLock<Status>,
     events: broadcast::Sender<String>,
+    /// Bound to a loopback address: then only loopback host names are answered, so a web page
+    /// elsewhere cannot reach the server through DNS rebinding.
+    loopback: bool,
 }
 
 impl State {
@@ -118,6 +121,7 @@ async fn serve(options: &ServeOptions, build_options: Options, out: PathBuf) -> 
             errors: Vec::new(),
         }),
         events,
+        loopback: options.bind.is_loopback(),
     });
     let first = watch::rebuild(&state, &build_options, watch::Change::Full, None)?;
     let url = format!("http://{}{}", display_host(local), first.base_path);

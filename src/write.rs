@@ -14,6 +14,25 @@ pub const MARKER: &str = ".dossier-output";
 
 /// Writes `site` to `out` atomically.
 pub fn write(site: &Site, out: &Path) -> Result<()> {
+    stage(site, out)?.swap().map(drop)
+}
+
+/// A complete new site, written beside the output and not yet in place.
+pub struct Staged {
+    dir: tempfile::TempDir,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+/// The previous output, moved aside by [`Staged::swap`]: deleted when dropped, so a server can
+/// let requests through before the deletion.
+pub struct Retired {
+    _old: Option<tempfile::TempDir>,
+}
+
+/// Writes `site` into a fresh folder beside `out`.
+pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
     check_replaceable(out)?;
     let parent = out
         .parent()
@@ -21,11 +40,11 @@ pub fn write(site: &Site, out: &Path) -> Result<()> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(write_err(parent))?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    let staging = tempfile::Builder::new()
+    let dir = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(parent)
         .map_err(write_err(parent))?;
-    let root = staging.path();
+    let root = dir.path();
     site.files.par_iter().try_for_each(|f| {
         let path = root.join(&f.path);
         create_parent(&path)?;
@@ -44,7 +63,19 @@ pub fn write(site: &Site, out: &Path) -> Result<()> {
         "Written by dossier build; replaced whole by the next build.\n",
     )
     .map_err(write_err(&marker))?;
-    swap(staging.keep(), out, parent, name)
+    Ok(Staged {
+        dir,
+        out: out.to_path_buf(),
+        parent: parent.to_path_buf(),
+        name: name.to_string(),
+    })
+}
+
+impl Staged {
+    /// Moves the previous output aside and the new one in: two renames.
+    pub fn swap(self) -> Result<Retired> {
+        swap(self.dir.keep(), &self.out, &self.parent, &self.name)
+    }
 }
 
 fn create_parent(path: &Path) -> Result<()> {
@@ -54,28 +85,33 @@ fn create_parent(path: &Path) -> Result<()> {
     }
 }
 
-/// Moves the old output aside, the new one in, then deletes the old one.
-fn swap(staged: PathBuf, out: &Path, parent: &Path, name: &str) -> Result<()> {
-    if !out.exists() {
-        return std::fs::rename(&staged, out).map_err(write_err(out));
-    }
-    let old = tempfile::Builder::new()
-        .prefix(&format!(".{name}.old-"))
-        .tempdir_in(parent)
-        .map_err(write_err(parent))?;
-    let old_path = old.path().join(name);
-    std::fs::rename(out, &old_path).map_err(write_err(out))?;
-    if let Err(source) = std::fs::rename(&staged, out) {
-        // Put the previous site back before reporting.
-        let _ = std::fs::rename(&old_path, out);
+/// Moves the old output aside and the new one in; the old one is returned to be deleted.
+fn swap(staged: PathBuf, out: &Path, parent: &Path, name: &str) -> Result<Retired> {
+    let result = (|| {
+        if !out.exists() {
+            std::fs::rename(&staged, out).map_err(write_err(out))?;
+            return Ok(Retired { _old: None });
+        }
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)
+            .map_err(write_err(parent))?;
+        let old_path = old.path().join(name);
+        std::fs::rename(out, &old_path).map_err(write_err(out))?;
+        if let Err(source) = std::fs::rename(&staged, out) {
+            // Put the previous site back before reporting.
+            let _ = std::fs::rename(&old_path, out);
+            return Err(Error::Write {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+        Ok(Retired { _old: Some(old) })
+    })();
+    if result.is_err() {
         let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::Write {
-            path: out.to_path_buf(),
-            source,
-        });
     }
-    drop(old);
-    Ok(())
+    result
 }
 
 /// Refuses to replace a folder that holds something other than a previous Dossier build.

@@ -104,6 +104,16 @@ pub fn item_lines(text: &str, key: &str) -> Vec<usize> {
     lines
 }
 
+/// The 1-based line of the top-level `key:`.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
 /// The position (1-based line, column) of the value of `key:` between lines `first` and `last`
 /// (inclusive, 1-based), or of the key itself when the value is on the next lines.
 pub fn field_position(text: &str, first: usize, last: usize, key: &str) -> Option<(usize, usize)> {

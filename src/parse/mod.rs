@@ -143,8 +143,20 @@ pub fn parse_record_file(
     let text = &file.text;
     macro_rules! place {
         ($list:ident) => {{
-            let starts = yaml::item_lines(text, stringify!($list));
-            let positions = positions(&starts, records.$list.len(), index, text, total_lines);
+            let key = stringify!($list);
+            let starts = yaml::item_lines(text, key);
+            let positions = if starts.len() == records.$list.len() {
+                positions(&starts, index, text, total_lines)
+            } else {
+                // Not block style: messages point at the list's key.
+                let line = yaml::key_line(text, key).unwrap_or(1);
+                let pos = RecordPos {
+                    file: index,
+                    first: line,
+                    last: line,
+                };
+                vec![pos; records.$list.len()]
+            };
             for (record, pos) in records.$list.iter_mut().zip(positions) {
                 record.pos = pos;
             }
@@ -160,25 +172,9 @@ pub fn parse_record_file(
     Some(records)
 }
 
-/// Positions of `count` records whose first lines are `starts`: each ends before the next
-/// starts (or at the end of its block). Falls back to the whole file when the scan failed.
-fn positions(
-    starts: &[usize],
-    count: usize,
-    file: usize,
-    text: &str,
-    total_lines: usize,
-) -> Vec<RecordPos> {
-    if starts.len() != count {
-        return vec![
-            RecordPos {
-                file,
-                first: 1,
-                last: total_lines,
-            };
-            count
-        ];
-    }
+/// Positions of the records whose first lines are `starts`: each ends before the next starts
+/// (or at the end of its block).
+fn positions(starts: &[usize], file: usize, text: &str, total_lines: usize) -> Vec<RecordPos> {
     let lines: Vec<&str> = text.lines().collect();
     starts
         .iter()

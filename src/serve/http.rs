@@ -6,9 +6,11 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::State as AxumState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
@@ -26,7 +28,51 @@ pub(super) fn router(state: Arc<State>) -> Router {
         .route("/__dossier/livereload", get(livereload))
         .route("/__dossier/status", get(status))
         .fallback(site_file)
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin))
         .with_state(state)
+}
+
+/// Refuses requests for another host name while bound to loopback (DNS rebinding), and
+/// requests to the server's own endpoints from pages of another origin (they carry the
+/// briefing's errors, snippets of its sources included).
+async fn same_origin(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if allowed(request.headers(), request.uri().path(), state.loopback) {
+        next.run(request).await
+    } else {
+        (StatusCode::FORBIDDEN, "forbidden: cross-origin request\n").into_response()
+    }
+}
+
+fn allowed(headers: &HeaderMap, path: &str, loopback: bool) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host_name(host);
+    if loopback && !matches!(name, "localhost" | "127.0.0.1" | "[::1]" | "") {
+        return false;
+    }
+    if !path.starts_with("/__dossier/") {
+        return true;
+    }
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        None => true,
+        Some(origin) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host),
+    }
+}
+
+/// `example.org` of `example.org:1111`, `[::1]` of `[::1]:1111`.
+fn host_name(host: &str) -> &str {
+    match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => &host[..i],
+        _ => host,
+    }
 }
 
 async fn status(AxumState(state): AxumState<Arc<State>>) -> Response {
@@ -250,6 +296,35 @@ fn client_script(status: &Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cross_origin_requests_are_refused() {
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut map = HeaderMap::new();
+            for (k, v) in pairs {
+                map.insert(*k, HeaderValue::from_str(v).expect("header value"));
+            }
+            map
+        };
+        let local = headers(&[("host", "127.0.0.1:1111")]);
+        assert!(allowed(&local, "/index.html", true));
+        let rebinding = headers(&[("host", "evil.example:1111")]);
+        assert!(!allowed(&rebinding, "/index.html", true));
+        assert!(allowed(&rebinding, "/index.html", false));
+        let same = headers(&[
+            ("host", "localhost:1111"),
+            ("origin", "http://localhost:1111"),
+        ]);
+        assert!(allowed(&same, "/__dossier/status", true));
+        let other = headers(&[
+            ("host", "localhost:1111"),
+            ("origin", "http://evil.example"),
+        ]);
+        assert!(!allowed(&other, "/__dossier/livereload", true));
+        assert!(allowed(&other, "/index.html", true));
+        assert_eq!(host_name("[::1]:80"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
+    }
 
     #[test]
     fn only_plain_segments_are_kept() {

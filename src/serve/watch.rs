@@ -47,12 +47,14 @@ pub(super) fn rebuild(
     if compiled.diags.has_errors() {
         return Ok(content_failure(state, &compiled));
     }
-    let written = {
+    // Requests wait only for the two renames of the swap, not for the writing.
+    let written = crate::write::stage(&compiled.site, &state.out).and_then(|staged| {
         let _guard = state.swap.write().unwrap_or_else(|p| p.into_inner());
-        crate::write::write(&compiled.site, &state.out)
-    };
-    if let Err(e) = written {
-        return Ok(report_failure(state, vec![operational(&e)]));
+        staged.swap()
+    });
+    match written {
+        Ok(retired) => drop(retired),
+        Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
     }
     let (status, message) = publish(state, &compiled, change);
     if !first {

@@ -330,3 +330,10 @@ fn unknown_reference_in_a_note_field() {
         ],
     );
 }
+
+#[test]
+fn flow_style_records_point_at_their_list() {
+    let run =
+        with_records("# flow style\ncountries: [{id: ruritania, name: Again}]\n").run(&["check"]);
+    run.assert_error("content/extra.yaml:2:1", &["duplicate id `ruritania`"]);
+}
