@@ -176,7 +176,18 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 fn is_editor_temp(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with('~') || n.ends_with(".swp") || n.starts_with(".#"))
+        .is_some_and(is_editor_file)
+}
+
+/// Whether a file name is an editor's backup, swap or lock file, which the build never reads.
+pub fn is_editor_file(name: &str) -> bool {
+    name.ends_with('~')
+        || name.starts_with('#')
+        || name.starts_with(".#")
+        || name == "4913"
+        || [".swp", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 fn relative(base: &Path, path: &Path) -> Option<String> {

@@ -143,26 +143,30 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The runs of prose text in a Markdown body (outside code, HTML and link targets), merged where
-/// pulldown-cmark split them, as (text, byte offset in `body` where the run starts).
+/// The runs of prose text in a Markdown body (outside code), as (text, byte offset in `body`
+/// where the run starts). Consecutive text events are one run, as the renderer sees them:
+/// pulldown-cmark splits text at escapes and brackets.
 pub fn text_runs(body: &str) -> Vec<(String, usize)> {
-    let mut runs: Vec<(String, usize, usize)> = Vec::new();
+    let mut runs: Vec<(String, usize)> = Vec::new();
     let mut in_code = false;
+    let mut after_text = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(text) if !in_code => match runs.last_mut() {
-                Some((run, _, end)) if *end == range.start => {
-                    run.push_str(&text);
-                    *end = range.end;
+            Event::Text(text) if !in_code => {
+                match runs.last_mut() {
+                    Some((run, _)) if after_text => run.push_str(&text),
+                    _ => runs.push((text.into_string(), range.start)),
                 }
-                _ => runs.push((text.into_string(), range.start, range.end)),
-            },
+                after_text = true;
+                continue;
+            }
             _ => {}
         }
+        after_text = false;
     }
-    runs.into_iter().map(|(t, start, _)| (t, start)).collect()
+    runs
 }
 
 #[cfg(test)]
@@ -197,6 +201,13 @@ mod tests {
         assert_eq!(errs[0].as_ref().expect_err("bad id").offset, 3);
         assert_eq!(errs[1].as_ref().expect_err("unclosed").offset, 22);
         assert!(scan_refs("[[foo:bar]]")[0].is_err());
+    }
+
+    #[test]
+    fn escaped_pipes_keep_a_reference_whole() {
+        let runs = text_runs("| a |\n|---|\n| [[x\\|y]] |\n");
+        let refs = scan_refs(&runs[1].0);
+        assert_eq!(refs[0].as_ref().map(|r| r.label.as_deref()), Ok(Some("y")));
     }
 
     #[test]

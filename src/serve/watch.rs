@@ -264,13 +264,7 @@ fn is_source(rel: &Path) -> bool {
         .components()
         .any(|c| c.as_os_str().to_str().is_none_or(|s| s.starts_with('.')));
     let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let editor = name.ends_with('~')
-        || name.starts_with('#')
-        || name == "4913"
-        || [".swp", ".swx", ".tmp", ".bak"]
-            .iter()
-            .any(|s| name.ends_with(s));
-    in_scope && !hidden && !editor
+    in_scope && !hidden && !crate::load::is_editor_file(name)
 }
 
 #[cfg(test)]
