@@ -28,6 +28,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "page.html",
     "404.html",
     "partials/claim.html",
+    "partials/facts.html",
+    "partials/discrepancy.html",
     "print.html",
     "search.html",
 );
