@@ -1,6 +1,10 @@
 //! The fixture builder shared by the integration tests.
 
-use std::path::{Path, PathBuf};
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+pub use fixtures::{copy_dir, fixtures};
+
+use std::path::PathBuf;
 use std::process::Command;
 
 use scraper::{Html, Selector};
@@ -134,21 +138,4 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
     html.select(&sel)
         .map(|e| e.text().collect::<String>())
         .collect()
-}
-
-pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }

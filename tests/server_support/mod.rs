@@ -3,9 +3,13 @@
 //! it (so that paths such as `/../x` reach the server exactly as written).
 #![allow(dead_code)]
 
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+pub use fixtures::{copy_dir, fixtures};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -237,22 +241,5 @@ pub fn get(port: u16, raw_path: &str) -> Response {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
-    }
-}
-
-pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy fixture file");
-        }
     }
 }
