@@ -256,6 +256,60 @@ fn overview_flags_and_cross_links_work_in_a_browser() {
 }
 
 #[test]
+fn search_finds_entities_and_quotes_in_the_browser() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let search = server.site_url("search/index.html");
+    in_browser("search_finds_entities_and_quotes", move |c| async move {
+        c.goto(&search).await.expect("open the search page");
+        let input = c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#q"))
+            .await
+            .expect("the search box");
+        // Accents are ignored: "novak" finds Jan Novák.
+        input.send_keys("novak").await.expect("type");
+        wait_js(
+            &c,
+            "results for novak",
+            "return [...document.querySelectorAll('#search-results a')].some(a => a.textContent === 'Jan Novák')",
+        )
+        .await;
+        // Quotes are searched too, and a result leads to its page.
+        input.clear().await.expect("clear");
+        input.send_keys("new widgets").await.expect("type");
+        wait_js(
+            &c,
+            "the quote's claim",
+            "return document.querySelector('#search-results a[href$=\"claims/beta-quote.html\"]') !== null",
+        )
+        .await;
+        let status = c
+            .find(Locator::Css("#search-status"))
+            .await
+            .expect("status")
+            .text()
+            .await
+            .expect("status text");
+        assert!(status.contains("result"), "{status}");
+        c.find(Locator::Css(
+            "#search-results a[href$='claims/beta-quote.html']",
+        ))
+        .await
+        .expect("the result")
+        .click()
+        .await
+        .expect("follow it");
+        wait_js(
+            &c,
+            "the claim page",
+            "return location.pathname.endsWith('/claims/beta-quote.html')",
+        )
+        .await;
+    });
+}
+
+#[test]
 fn live_reload_updates_the_page_and_shows_build_errors() {
     let server = Arc::new(Server::start("basic", &[]));
     let srv = server.clone();
