@@ -114,11 +114,7 @@ fn executable(path: &Path) -> bool {
 
 /// Runs Chromium on `page` and moves the PDF it writes to `output`.
 fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    let parent = crate::write::existing_parent(output)?;
     let partial = tempfile::Builder::new()
         .prefix(".dossier-pdf-")
         .suffix(".part")

@@ -25,11 +25,7 @@ const FILES: &[(&str, &str)] = &[
 /// Returns the files written, relative to `path`.
 pub fn create(path: &Path) -> Result<Vec<&'static str>> {
     refuse_existing(path)?;
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    let parent = crate::write::existing_parent(path)?;
     // Written beside the target and moved in whole, so a failure leaves nothing half made.
     let staging = tempfile::Builder::new()
         .prefix(".dossier-new-")

@@ -31,14 +31,21 @@ pub struct Retired {
     _old: Option<tempfile::TempDir>,
 }
 
-/// Writes `site` into a fresh folder beside `out`.
-pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
-    check_replaceable(out)?;
-    let parent = out
+/// The folder `path` goes in (`.` for a bare name), created if missing: where Dossier stages
+/// a file or folder before moving it into place.
+pub fn existing_parent(path: &Path) -> Result<&Path> {
+    let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    Ok(parent)
+}
+
+/// Writes `site` into a fresh folder beside `out`.
+pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
+    check_replaceable(out)?;
+    let parent = existing_parent(out)?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
     let dir = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))

@@ -201,17 +201,7 @@ impl Resolver<'_> {
                     Some("add it to `claims:` or pick one of them".into()),
                 );
             }
-            if let Some(kind) = &n.kind
-                && !NOTE_KINDS.contains(&kind.as_str())
-            {
-                let loc = self.raw.field_loc(&n.pos, "kind");
-                let help = crate::diag::one_of(kind, &NOTE_KINDS);
-                self.diags.error(
-                    &loc,
-                    format!("unknown discrepancy kind `{kind}`"),
-                    Some(help),
-                );
-            }
+            self.check_kind(n.kind.as_deref(), &NOTE_KINDS, &n.pos, "discrepancy");
             notes.push(Note {
                 id: n.id.clone(),
                 claims: ids,

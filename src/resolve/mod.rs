@@ -408,17 +408,12 @@ impl Resolver<'_> {
             let Some(i) = self.entity_index(&o.id) else {
                 continue;
             };
-            if let Some(kind) = &o.kind
-                && !ORGANIZATION_KINDS.contains(&kind.as_str())
-            {
-                let loc = self.raw.field_loc(&o.pos, "kind");
-                let help = crate::diag::one_of(kind, &ORGANIZATION_KINDS);
-                self.diags.error(
-                    &loc,
-                    format!("unknown organization kind `{kind}`"),
-                    Some(help),
-                );
-            }
+            self.check_kind(
+                o.kind.as_deref(),
+                &ORGANIZATION_KINDS,
+                &o.pos,
+                "organization",
+            );
             let country = o
                 .country
                 .as_deref()
@@ -454,6 +449,18 @@ impl Resolver<'_> {
                 reliability: s.reliability.clone(),
                 noise: s.noise.clone(),
             }));
+        }
+    }
+
+    /// Reports a `kind:` that is not one of `allowed`.
+    fn check_kind(&mut self, kind: Option<&str>, allowed: &[&str], pos: &RecordPos, what: &str) {
+        if let Some(kind) = kind
+            && !allowed.contains(&kind)
+        {
+            let loc = self.raw.field_loc(pos, "kind");
+            let help = crate::diag::one_of(kind, allowed);
+            self.diags
+                .error(&loc, format!("unknown {what} kind `{kind}`"), Some(help));
         }
     }
 
