@@ -29,6 +29,10 @@ pub struct Diagnostic {
     pub col: usize,
     pub message: String,
     pub help: Option<String>,
+    /// The problem made a whole file unreadable: it is reported before everything else, since
+    /// other problems may follow from it.
+    #[serde(skip)]
+    pub file_failed: bool,
     /// The file's text, for the snippet under the message.
     #[serde(skip)]
     pub source: Option<Arc<str>>,
@@ -183,6 +187,14 @@ impl Diagnostics {
         self.push(Severity::Warning, loc, message.into(), help);
     }
 
+    /// An error that makes the whole file unreadable; reported first.
+    pub fn file_failed(&mut self, loc: &Loc, message: impl Into<String>, help: Option<String>) {
+        self.push(Severity::Error, loc, message.into(), help);
+        if let Some(last) = self.items.last_mut() {
+            last.file_failed = true;
+        }
+    }
+
     fn push(&mut self, severity: Severity, loc: &Loc, message: String, help: Option<String>) {
         self.items.push(Diagnostic {
             severity,
@@ -191,6 +203,7 @@ impl Diagnostics {
             col: loc.col,
             message,
             help,
+            file_failed: false,
             source: loc.source.clone(),
         });
     }
@@ -210,12 +223,27 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
-    /// All diagnostics, errors first, then by file and position, so output is stable.
+    /// All diagnostics: files that could not be read first, then errors, then warnings, each
+    /// by file and position, so output is stable.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();
         items.sort_by(|a, b| {
-            (a.severity, &a.file, a.line, a.col, &a.message)
-                .cmp(&(b.severity, &b.file, b.line, b.col, &b.message))
+            (
+                !a.file_failed,
+                a.severity,
+                &a.file,
+                a.line,
+                a.col,
+                &a.message,
+            )
+                .cmp(&(
+                    !b.file_failed,
+                    b.severity,
+                    &b.file,
+                    b.line,
+                    b.col,
+                    &b.message,
+                ))
         });
         items
     }

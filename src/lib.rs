@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use analyse::Analysis;
 use config::BaseUrl;
 use diag::Diagnostics;
-use error::{Error, Result};
+use error::Result;
 use model::Model;
 use render::Site;
 
@@ -76,7 +76,7 @@ pub fn compile(options: &Options) -> Result<Compiled> {
 }
 
 /// Builds the site into `output` (default `public/` in the briefing folder). Nothing is
-/// written when the content has errors.
+/// written when the content has errors, or when [`output_dir`] refuses the output.
 pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     let out = output_dir(&options.root, output)?;
     let compiled = compile(options)?;
@@ -95,27 +95,11 @@ pub fn check(options: &Options) -> Result<Compiled> {
     Ok(compiled)
 }
 
-/// The output folder, refusing places where writing would destroy the briefing.
+/// The output folder (default `ROOT/public`), resolved ([`write::resolve`]): refused where
+/// writing would destroy the briefing or anything but a previous build
+/// ([`write::check_output`]).
 pub fn output_dir(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
-    let out = output.map_or_else(|| root.join("public"), Path::to_path_buf);
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (out_abs, root_abs) = (abs(&out), abs(root));
-    let unsafe_reason = if root_abs.starts_with(&out_abs) {
-        Some("it contains the briefing folder")
-    } else if out_abs.starts_with(root_abs.join("content")) {
-        Some("it is inside content/")
-    } else if out_abs.starts_with(root_abs.join("templates"))
-        || out_abs.starts_with(root_abs.join("static"))
-    {
-        Some("it is inside templates/ or static/")
-    } else {
-        None
-    };
-    match unsafe_reason {
-        Some(why) => Err(Error::UnsafeOutput {
-            path: out,
-            why: format!("{why}; choose an output folder outside the briefing's sources"),
-        }),
-        None => Ok(out),
-    }
+    let out = write::resolve(&output.map_or_else(|| root.join("public"), Path::to_path_buf))?;
+    write::check_output(&out, Some(root))?;
+    Ok(out)
 }

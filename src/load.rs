@@ -2,6 +2,9 @@
 //!
 //! It reads text as UTF-8 and reports, rather than skips, anything it cannot read (an unreadable
 //! file, a name that is not UTF-8, a symbolic-link loop), so the later stages see every file.
+//! Symbolic links are followed only while they stay inside the briefing folder: one whose real
+//! target is outside is an error and nothing behind it is read, so a link such as
+//! `static/x -> /etc/passwd` can never put a file of the machine into the site.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,11 +54,16 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
         root: root.to_path_buf(),
         ..Loaded::default()
     };
+    // Canonical, to compare with the real targets of links; `content/` exists, so this resolves.
+    let real_root = std::fs::canonicalize(root).map_err(crate::error::read_err(root))?;
     let config_path = root.join(CONFIG_FILE);
     if config_path.is_file() {
-        loaded.config = read_text(root, &config_path, diags);
+        match escapes(&real_root, &config_path) {
+            Some(target) => refuse(root, &config_path, &target, false, diags),
+            None => loaded.config = read_text(root, &config_path, diags),
+        }
     }
-    for path in walk(root, &content, diags) {
+    for path in walk(root, &real_root, &content, diags) {
         match extension(&path) {
             Some("yaml" | "yml") => loaded.records.extend(read_text(root, &path, diags)),
             Some("md" | "markdown") => loaded.pages.extend(read_text(root, &path, diags)),
@@ -64,7 +72,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
     }
     let templates = root.join("templates");
     if templates.is_dir() {
-        for path in walk(root, &templates, diags) {
+        for path in walk(root, &real_root, &templates, diags) {
             if extension(&path) == Some("html") {
                 loaded.templates.extend(read_text(root, &path, diags));
             }
@@ -72,7 +80,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
     }
     let statics = root.join("static");
     if statics.is_dir() {
-        for path in walk(root, &statics, diags) {
+        for path in walk(root, &real_root, &statics, diags) {
             if let Some(inner) = relative(&statics, &path) {
                 loaded.static_files.push((inner, path));
             }
@@ -87,14 +95,32 @@ pub fn read_document(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Files below `dir`, sorted, skipping hidden and editor files; problems become diagnostics.
-fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Files below `dir`, sorted, skipping hidden and editor files and refusing links that lead
+/// out of the briefing (`real_root`, canonical); problems become diagnostics.
+fn walk(root: &Path, real_root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();
+    // (link, real target, is a folder), filled by the filter, reported after the walk.
+    let mut refused: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            let shown = e.depth() == 0 || !is_hidden(e.file_name());
+            // Only a link (or the walked folder itself) can lead out; skipping the others
+            // saves a canonicalize per file. A refused folder is not descended into.
+            let linked = e.depth() == 0 || e.path_is_symlink();
+            let target = if shown && linked {
+                escapes(real_root, e.path())
+            } else {
+                None
+            };
+            if let Some(target) = target {
+                refused.push((e.path().to_path_buf(), target, e.file_type().is_dir()));
+                return false;
+            }
+            shown
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -111,6 +137,13 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             }
             Ok(_) => {}
             Err(err) => {
+                // A link to a folder above the briefing is a loop to walkdir (checked before
+                // the filter), but what matters is that it leads out.
+                let out = err.path().filter(|_| err.loop_ancestor().is_some());
+                if let Some((link, target)) = out.and_then(|p| Some((p, escapes(real_root, p)?))) {
+                    refuse(root, link, &target, true, diags);
+                    continue;
+                }
                 let rel = err
                     .path()
                     .map_or_else(|| display_rel(root, dir), |p| display_rel(root, p));
@@ -127,7 +160,35 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             }
         }
     }
+    for (link, target, dir) in refused {
+        refuse(root, &link, &target, dir, diags);
+    }
     files
+}
+
+/// Where `path` really leads when that is outside the briefing (`real_root`, canonical).
+/// A path that cannot be resolved counts as outside: refuse rather than guess.
+fn escapes(real_root: &Path, path: &Path) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(path)
+        .or_else(|_| std::fs::read_link(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    (!target.starts_with(real_root)).then_some(target)
+}
+
+/// Reports a link out of the briefing: which, where it leads and what to do instead.
+fn refuse(root: &Path, link: &Path, target: &Path, dir: bool, diags: &mut Diagnostics) {
+    let rel = display_rel(root, link);
+    let what = if dir { "folder" } else { "file" };
+    diags.error(
+        &Loc::file(&rel),
+        format!(
+            "symbolic link to `{}`, outside the briefing folder: not read",
+            target.display()
+        ),
+        Some(format!(
+            "copy the {what} into the briefing folder, or point the link at a {what} inside it"
+        )),
+    );
 }
 
 fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
@@ -199,4 +260,45 @@ fn relative(base: &Path, path: &Path) -> Option<String> {
 /// `path` relative to the briefing folder, for messages.
 pub fn display_rel(root: &Path, path: &Path) -> String {
     relative(root, path).unwrap_or_else(|| path.display().to_string())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_followed_only_inside_the_briefing() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path().join("b");
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        std::fs::create_dir_all(root.join("static")).expect("mkdir");
+        std::fs::write(root.join("content/a.md"), "a").expect("write");
+        std::fs::write(dir.path().join("secret"), "s").expect("write");
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, root.join(name)).expect("symlink");
+        };
+        link(Path::new("../content/a.md"), "static/in.md");
+        link(&dir.path().join("secret"), "static/out");
+        link(dir.path(), "content/up");
+        link(Path::new("."), "content/self");
+        let mut diags = Diagnostics::new();
+        let loaded = load(&root, &mut diags).expect("load");
+        let statics: Vec<&str> = loaded
+            .static_files
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(statics, ["in.md"]);
+        assert_eq!(loaded.pages.len(), 1, "nothing read through content/up");
+        let headlines: Vec<String> = diags.sorted().iter().map(|d| d.headline()).collect();
+        assert_eq!(
+            headlines.len(),
+            3,
+            "a loop inside, a folder and a file outside: {headlines:?}"
+        );
+        assert_eq!(headlines[0], "content/self: error: symbolic link loop");
+        assert!(headlines[1].starts_with("content/up: error: symbolic link to"));
+        assert!(headlines[2].starts_with("static/out: error: symbolic link to"));
+        assert!(headlines[2].ends_with("outside the briefing folder: not read"));
+    }
 }

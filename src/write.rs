@@ -1,8 +1,15 @@
 //! Stage 6, write: the only place that writes the site. It writes into a fresh folder beside
 //! the output and swaps it in only when everything is written, so a failed or interrupted
 //! build leaves the previous site whole.
+//!
+//! Every output path is first [`resolve`]d, and the checks of [`check_output`] compare
+//! resolved paths, so `..`, symlinks and folders that do not exist yet cannot lead a build
+//! to a folder it was not meant to replace.
 
-use std::path::{Path, PathBuf};
+use std::fs::{self, File};
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -12,6 +19,18 @@ use crate::render::Site;
 /// A file Dossier leaves in every output folder, so it never replaces a folder it did not make.
 pub const MARKER: &str = ".dossier-output";
 
+/// The file that marks a staging folder as Dossier's own; the build writing the folder holds
+/// an exclusive lock on it, so a later build deletes only folders whose builds are gone.
+const STAGING_MARKER: &str = ".dossier-staging";
+
+/// The new site inside a staging folder; after the swap it holds the previous site.
+const SITE: &str = "site";
+/// Where the two-rename swap moves the previous site, inside the staging folder.
+const OLD: &str = "old";
+
+/// The briefing's source folders: an output inside one would be read back as sources.
+const SOURCES: [&str; 3] = ["content", "templates", "static"];
+
 /// Writes `site` to `out` atomically.
 pub fn write(site: &Site, out: &Path) -> Result<()> {
     stage(site, out)?.swap().map(drop)
@@ -19,16 +38,30 @@ pub fn write(site: &Site, out: &Path) -> Result<()> {
 
 /// A complete new site, written beside the output and not yet in place.
 pub struct Staged {
-    dir: tempfile::TempDir,
+    staging: Staging,
+    /// The path as the caller gave it, resolved again just before the swap.
+    requested: PathBuf,
+    /// Where `requested` resolved when the build started.
     out: PathBuf,
-    parent: PathBuf,
-    name: String,
 }
 
 /// The previous output, moved aside by [`Staged::swap`]: deleted when dropped, so a server can
 /// let requests through before the deletion.
 pub struct Retired {
-    _old: Option<tempfile::TempDir>,
+    _staging: Staging,
+}
+
+/// A locked, marked `.NAME.building-*` folder beside the output, deleted when dropped.
+struct Staging {
+    dir: PathBuf,
+    // Held until the folder is deleted (fields drop after `Drop::drop`).
+    _lock: File,
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        remove_staging(&self.dir);
+    }
 }
 
 /// The folder `path` goes in (`.` for a bare name), created if missing: where Dossier stages
@@ -38,111 +71,410 @@ pub fn existing_parent(path: &Path) -> Result<&Path> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    fs::create_dir_all(parent).map_err(write_err(parent))?;
     Ok(parent)
 }
 
-/// Writes `site` into a fresh folder beside `out`.
+/// Where `path` really is: made absolute, then walked one component at a time: a component
+/// that exists is canonicalized (its symlinks and `..` resolved by the file system), one that
+/// does not is appended as is, `..` pops and `.` is skipped. So `missing/../x` is `x`, and a
+/// symlink anywhere in the existing part is followed, as the writes will follow it.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).map_err(read_err(path))?;
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => out.push(part),
+            Component::CurDir => {}
+            // `out` has no symlinks left, so popping is what the file system does too.
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                match fs::symlink_metadata(&out) {
+                    Ok(_) => out = fs::canonicalize(&out).map_err(read_err(&out))?,
+                    Err(e) if e.kind() == ErrorKind::NotFound => {}
+                    Err(e) => return Err(read_err(&out)(e)),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses to write to `out` (a [`resolve`]d path) when that could destroy anything but a
+/// previous Dossier build: the file system root, the home folder or a folder containing it,
+/// the briefing `root` (when given) or a folder containing it, a folder inside its sources, a
+/// file, a non-empty folder without the [`MARKER`], and the current folder or one containing
+/// it. The current folder is refused even when empty, unless it has the marker: replacing it
+/// leaves the shell in a deleted folder, and a folder containing it holds whatever is being
+/// worked on; a marked folder was written whole by Dossier, so replacing it loses nothing.
+pub fn check_output(out: &Path, root: Option<&Path>) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::UnsafeOutput {
+            path: out.to_path_buf(),
+            why: format!("{why}; choose another --output, such as the briefing's public/"),
+        })
+    };
+    if out.parent().is_none() {
+        return refuse("it is the root of the file system");
+    }
+    let home = std::env::home_dir().filter(|h| !h.as_os_str().is_empty());
+    if home.is_some_and(|h| resolve(&h).is_ok_and(|h| h.starts_with(out))) {
+        return refuse("it is your home folder or contains it");
+    }
+    if let Some(root) = root {
+        let root = resolve(root)?;
+        if root.starts_with(out) {
+            return refuse("it is the briefing folder or contains it");
+        }
+        for dir in SOURCES {
+            if out.starts_with(resolve(&root.join(dir))?) {
+                return refuse(&format!(
+                    "it is inside {dir}/, one of the briefing's sources"
+                ));
+            }
+        }
+    }
+    let meta = match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        other => other.map_err(read_err(out))?,
+    };
+    if !meta.is_dir() {
+        return refuse("it is a file, not a folder");
+    }
+    if out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::Other(format!("no current folder: {e}")))?;
+    if resolve(&cwd)?.starts_with(out) {
+        return refuse(&format!(
+            "it is the current folder or contains it, and was not written by Dossier (no {MARKER} file)"
+        ));
+    }
+    if fs::read_dir(out).map_err(read_err(out))?.next().is_some() {
+        return refuse(&format!(
+            "it is not empty and was not written by Dossier (no {MARKER} file)"
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `site` into a fresh folder beside `out`, after checking `out` and deleting the
+/// staging folders that interrupted builds left there.
 pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
-    check_replaceable(out)?;
-    let parent = existing_parent(out)?;
-    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    let dir = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
-        .tempdir_in(parent)
-        .map_err(write_err(parent))?;
-    let root = dir.path();
+    let resolved = resolve(out)?;
+    check_output(&resolved, None)?;
+    let parent = existing_parent(&resolved)?;
+    let name = resolved
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy());
+    let prefix = format!(".{name}.building-");
+    remove_stale(parent, &prefix);
+    let staging = Staging::create(parent, &prefix)?;
+    let root = staging.dir.join(SITE);
     site.files.par_iter().try_for_each(|f| {
         let path = root.join(&f.path);
         create_parent(&path)?;
-        std::fs::write(&path, &f.bytes).map_err(write_err(&path))
+        fs::write(&path, &f.bytes).map_err(write_err(&path))
     })?;
     site.copies.par_iter().try_for_each(|(rel, from)| {
         let path = root.join(rel);
         create_parent(&path)?;
-        std::fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(read_err(from))
+        fs::copy(from, &path).map(|_| ()).map_err(read_err(from))
     })?;
     let marker = root.join(MARKER);
-    std::fs::write(
+    fs::write(
         &marker,
         "Written by dossier build; replaced whole by the next build.\n",
     )
     .map_err(write_err(&marker))?;
     Ok(Staged {
-        dir,
-        out: out.to_path_buf(),
-        parent: parent.to_path_buf(),
-        name: name.to_string(),
+        staging,
+        requested: out.to_path_buf(),
+        out: resolved,
     })
 }
 
 impl Staged {
-    /// Moves the previous output aside and the new one in: two renames.
+    /// Checks the output again (it may have changed while the site was written), then puts the
+    /// new site in place: one atomic exchange where the file system can, else two renames.
+    /// On failure the staging folder is deleted and the output is left as it was.
     pub fn swap(self) -> Result<Retired> {
-        swap(self.dir.keep(), &self.out, &self.parent, &self.name)
+        test_pause();
+        let now = resolve(&self.requested)?;
+        if now != self.out {
+            return Err(Error::UnsafeOutput {
+                path: self.requested,
+                why: format!(
+                    "it resolved to {} when the build started and to {} now; build again",
+                    self.out.display(),
+                    now.display()
+                ),
+            });
+        }
+        check_output(&self.out, None)?;
+        let (site, aside) = (self.staging.dir.join(SITE), self.staging.dir.join(OLD));
+        if fs::symlink_metadata(&self.out).is_err() {
+            rename_new(&site, &self.out)?;
+            return Ok(Retired {
+                _staging: self.staging,
+            });
+        }
+        let old = exchange(&site, &self.out, &aside)?;
+        test_pause();
+        // The output could have been replaced since the check: only what is a previous build
+        // now that it sits in the staging folder is deleted; anything else is put back.
+        if previous_output(&old) {
+            return Ok(Retired {
+                _staging: self.staging,
+            });
+        }
+        let back = if old == site { aside } else { site };
+        if let Err(e) = exchange(&old, &self.out, &back) {
+            let kept = self.staging.keep();
+            return Err(Error::Other(format!(
+                "{} was replaced during the build and could not be put back ({e}); it is in {}",
+                self.out.display(),
+                kept.display()
+            )));
+        }
+        Err(Error::UnsafeOutput {
+            path: self.out,
+            why: "it was replaced by a folder not written by Dossier during the build".into(),
+        })
+    }
+}
+
+/// Whether `dir` holds a previous Dossier build, or nothing.
+fn previous_output(dir: &Path) -> bool {
+    dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+impl Staging {
+    /// Creates the folder, then its marker, locked for as long as this value lives.
+    fn create(parent: &Path, prefix: &str) -> Result<Staging> {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(parent)
+            .map_err(write_err(parent))?
+            .keep();
+        let path = dir.join(STAGING_MARKER);
+        let made = File::create_new(&path).and_then(|mut lock| {
+            lock.try_lock().map_err(std::io::Error::from)?;
+            std::io::Write::write_all(
+                &mut lock,
+                b"A build of dossier in progress, or interrupted: the next build deletes it.\n",
+            )?;
+            Ok(lock)
+        });
+        match made {
+            Ok(lock) => Ok(Staging { dir, _lock: lock }),
+            Err(e) => {
+                remove_staging(&dir);
+                Err(write_err(path)(e))
+            }
+        }
+    }
+
+    /// Leaves the folder in place for good: without its marker no build deletes it.
+    fn keep(self) -> PathBuf {
+        let _ = fs::remove_file(self.dir.join(STAGING_MARKER));
+        let dir = self.dir.clone();
+        std::mem::forget(self);
+        dir
+    }
+}
+
+/// Deletes the staging folders beginning with `prefix` in `parent` that no running build
+/// holds: those with an unlocked marker, and empty ones (a build killed between creating the
+/// folder and its marker, or while deleting it; an empty folder holds nothing to lose).
+/// Best effort: a folder that cannot be deleted is left for a later build.
+fn remove_stale(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(prefix)
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if !ours {
+            continue;
+        }
+        let marker = dir.join(STAGING_MARKER);
+        if !fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file()) {
+            // Fails unless the folder is empty.
+            let _ = fs::remove_dir(&dir);
+        } else if let Ok(lock) = File::open(&marker)
+            && lock.try_lock().is_ok()
+        {
+            remove_staging(&dir);
+        }
+    }
+}
+
+/// Deletes a staging folder with its marker last, so an interrupted deletion leaves a folder
+/// that is still recognisably Dossier's.
+fn remove_staging(dir: &Path) {
+    for sub in [SITE, OLD] {
+        let _ = fs::remove_dir_all(dir.join(sub));
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Test-only hook: when `DOSSIER_TEST_SWAP_PAUSE_MS` is set, sleeps that long before the swap
+/// and after the exchange, so tests can interrupt a build there. Does nothing when unset.
+fn test_pause() {
+    if let Some(ms) = std::env::var("DOSSIER_TEST_SWAP_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
     }
 }
 
 fn create_parent(path: &Path) -> Result<()> {
     match path.parent() {
-        Some(dir) => std::fs::create_dir_all(dir).map_err(write_err(dir)),
+        Some(dir) => fs::create_dir_all(dir).map_err(write_err(dir)),
         None => Ok(()),
     }
 }
 
-/// Moves the old output aside and the new one in; the old one is returned to be deleted.
-fn swap(staged: PathBuf, out: &Path, parent: &Path, name: &str) -> Result<Retired> {
-    let result = (|| {
-        if !out.exists() {
-            std::fs::rename(&staged, out).map_err(write_err(out))?;
-            return Ok(Retired { _old: None });
-        }
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(parent)
-            .map_err(write_err(parent))?;
-        let old_path = old.path().join(name);
-        std::fs::rename(out, &old_path).map_err(write_err(out))?;
-        if let Err(source) = std::fs::rename(&staged, out) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old_path, out);
-            return Err(Error::Write {
-                path: out.to_path_buf(),
-                source,
-            });
-        }
-        Ok(Retired { _old: Some(old) })
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staged);
-    }
-    result
+/// Whether a `renameat2` error means the file system or kernel lacks the flag.
+#[cfg(target_os = "linux")]
+fn unsupported(e: rustix::io::Errno) -> bool {
+    use rustix::io::Errno;
+    [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP].contains(&e)
 }
 
-/// Refuses to replace a folder that holds something other than a previous Dossier build.
-fn check_replaceable(out: &Path) -> Result<()> {
-    if !out.exists() {
-        return Ok(());
+/// Moves `from` to `to`, which does not exist; fails if `to` appeared meanwhile.
+fn rename_new(from: &Path, to: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Err(e) if unsupported(e) => {}
+            other => return other.map_err(|e| write_err(to)(e.into())),
+        }
     }
-    if !out.is_dir() {
-        return Err(Error::UnsafeOutput {
-            path: out.to_path_buf(),
-            why: "it exists and is not a folder".into(),
-        });
+    fs::rename(from, to).map_err(write_err(to))
+}
+
+/// Swaps the folders `new` and `out`; returns where the previous site now is. Atomic on Linux
+/// file systems that support `RENAME_EXCHANGE` (the previous site is then at `new`); elsewhere
+/// two renames through `aside`, with the previous site put back if the second fails.
+fn exchange(new: &Path, out: &Path, aside: &Path) -> Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE) {
+            Err(e) if unsupported(e) => {}
+            other => {
+                return other
+                    .map(|()| new.to_path_buf())
+                    .map_err(|e| write_err(out)(e.into()));
+            }
+        }
     }
-    let empty = std::fs::read_dir(out)
-        .map_err(read_err(out))?
-        .next()
-        .is_none();
-    if empty || out.join(MARKER).is_file() {
-        return Ok(());
+    two_renames(new, out, aside)
+}
+
+/// The swap where the file system cannot exchange: for a moment nothing is at `out`.
+fn two_renames(new: &Path, out: &Path, aside: &Path) -> Result<PathBuf> {
+    fs::rename(out, aside).map_err(write_err(out))?;
+    match fs::rename(new, out) {
+        Ok(()) => Ok(aside.to_path_buf()),
+        Err(source) => {
+            let _ = fs::rename(aside, out);
+            Err(Error::Write {
+                path: out.to_path_buf(),
+                source,
+            })
+        }
     }
-    Err(Error::UnsafeOutput {
-        path: out.to_path_buf(),
-        why: format!(
-            "it is not empty and was not written by Dossier (no {MARKER} file); choose another --output or empty it"
-        ),
-    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let real = fs::canonicalize(dir.path()).expect("canonical");
+        (dir, real)
+    }
+
+    #[test]
+    fn resolve_pops_through_missing_folders() {
+        let (_dir, t) = temp();
+        fs::create_dir(t.join("victim")).expect("mkdir");
+        assert_eq!(
+            resolve(&t.join("missing/../victim")).expect("resolve"),
+            t.join("victim")
+        );
+        assert_eq!(
+            resolve(&t.join("a/./b/../c")).expect("resolve"),
+            t.join("a/c")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_follows_symlinks_before_popping() {
+        let (_dir, t) = temp();
+        fs::create_dir_all(t.join("real/sub")).expect("mkdir");
+        std::os::unix::fs::symlink(t.join("real/sub"), t.join("link")).expect("symlink");
+        assert_eq!(
+            resolve(&t.join("link")).expect("resolve"),
+            t.join("real/sub")
+        );
+        // `..` after a symlink is the target's parent, as the file system sees it.
+        assert_eq!(
+            resolve(&t.join("link/..")).expect("resolve"),
+            t.join("real")
+        );
+        assert_eq!(
+            resolve(&t.join("link/new/x")).expect("resolve"),
+            t.join("real/sub/new/x")
+        );
+    }
+
+    #[test]
+    fn resolve_makes_relative_paths_absolute() {
+        let cwd = fs::canonicalize(".").expect("cwd");
+        assert_eq!(resolve(Path::new(".")).expect("resolve"), cwd);
+        assert_eq!(resolve(Path::new("no-such/..")).expect("resolve"), cwd);
+        assert_eq!(resolve(Path::new("/..")).expect("resolve"), Path::new("/"));
+    }
+
+    #[test]
+    fn both_swaps_leave_the_previous_site_where_they_say() {
+        let (_dir, t) = temp();
+        for (n, swap) in [exchange, two_renames].into_iter().enumerate() {
+            let (new, out, aside) = (
+                t.join(format!("new{n}")),
+                t.join(format!("out{n}")),
+                t.join(format!("aside{n}")),
+            );
+            fs::create_dir(&new).expect("mkdir");
+            fs::write(new.join("v"), "new").expect("write");
+            fs::create_dir(&out).expect("mkdir");
+            fs::write(out.join("v"), "old").expect("write");
+            let old = swap(&new, &out, &aside).expect("swap");
+            assert_eq!(fs::read_to_string(out.join("v")).expect("read"), "new");
+            assert_eq!(fs::read_to_string(old.join("v")).expect("read"), "old");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_refuses_dangling_symlinks_and_files_as_folders() {
+        let (_dir, t) = temp();
+        std::os::unix::fs::symlink(t.join("nowhere"), t.join("dangling")).expect("symlink");
+        assert!(resolve(&t.join("dangling")).is_err());
+        fs::write(t.join("file"), "x").expect("write");
+        assert!(resolve(&t.join("file/x")).is_err());
+    }
 }

@@ -512,7 +512,7 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
     let facts: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("facts.json")).expect("facts.json"))
             .expect("JSON");
-    let config: serde_yaml::Value = serde_yaml::from_str(
+    let config: serde_json::Value = serde_saphyr::from_str(
         &std::fs::read_to_string(root.join("dossier.yaml")).expect("dossier.yaml"),
     )
     .expect("YAML");

@@ -71,9 +71,9 @@ fn the_workflow_deploys_to_github_pages() {
     assert_eq!(dossier(dir.path(), &["new", "b"]).status.code(), Some(0));
     let yaml = std::fs::read_to_string(dir.path().join("b/.github/workflows/pages.yml"))
         .expect("workflow");
-    let doc: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("valid YAML");
+    let doc: serde_json::Value = serde_saphyr::from_str(&yaml).expect("valid YAML");
     for job in ["build", "deploy"] {
-        assert!(doc["jobs"][job]["steps"].is_sequence(), "job {job}");
+        assert!(doc["jobs"][job]["steps"].is_array(), "job {job}");
     }
     for action in [
         "actions/checkout@",

@@ -1,11 +1,15 @@
 //! `dossier serve` over HTTP, without a browser: content types, the 404 page, path
-//! traversal, the injected live-reload script, broken edits and sub-path base URLs.
+//! traversal, the injected live-reload script, broken edits, sub-path base URLs, the methods
+//! answered, and whole responses while rebuilds run under load.
 
 mod server_support;
 
-use std::time::Duration;
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use server_support::Server;
+use server_support::{Response, Server, request};
 
 const REBUILD: Duration = Duration::from_secs(30);
 const CLAIMS: &str = "content/claims/claims.yaml";
@@ -262,4 +266,191 @@ fn a_port_in_use_fails_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot listen on"), "{stderr}");
+}
+
+#[test]
+fn files_answer_get_and_head_and_refuse_other_methods() {
+    let server = Server::start("basic", &[]);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        for path in ["/", "/people/jan-novak.html", "/style.css", "/no/such.html"] {
+            let r = server.request(method, path);
+            assert_eq!(r.status, 405, "{method} {path}");
+            assert_eq!(r.header("allow"), Some("GET, HEAD"), "{method} {path}");
+        }
+        // The server's own endpoints refuse them too (axum's method router).
+        assert_eq!(server.request(method, "/__dossier/status").status, 405);
+    }
+    for path in ["/", "/people/jan-novak.html", "/style.css"] {
+        let get = server.get(path);
+        let head = server.request("HEAD", path);
+        assert_eq!(head.status, 200, "HEAD {path}");
+        assert!(head.body.is_empty(), "HEAD {path} has no body");
+        let length = get.body.len().to_string();
+        assert_eq!(
+            head.header("content-length"),
+            Some(length.as_str()),
+            "{path}"
+        );
+        assert_eq!(head.header("content-type"), get.header("content-type"));
+    }
+    assert_eq!(server.request("HEAD", "/no/such.html").status, 404);
+
+    // The live-reload socket is a GET upgrade and still switches protocols.
+    let mut socket = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let upgrade = format!(
+        "GET /__dossier/livereload HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: Upgrade\r\n\
+         Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        server.port
+    );
+    socket.write_all(upgrade.as_bytes()).expect("send upgrade");
+    let mut head = [0u8; 12];
+    socket.read_exact(&mut head).expect("read status line");
+    assert_eq!(&head, b"HTTP/1.1 101", "{}", String::from_utf8_lossy(&head));
+}
+
+/// Pages and files the load test asks for: all exist in every build of the fixture.
+const LOAD_PATHS: [&str; 8] = [
+    "/",
+    "/people/jan-novak.html",
+    "/countries/ruritania.html",
+    "/claims/index.html",
+    "/discrepancies/index.html",
+    "/timeline/index.html",
+    "/style.css",
+    "/facts.json",
+];
+const CLIENTS: usize = 8;
+/// Bounds on each client: whichever comes first, or the end of the edits.
+const REQUESTS_PER_CLIENT: usize = 1500;
+const LOAD_TIME: Duration = Duration::from_secs(8);
+const EDITS: usize = 30;
+const EDIT_GAP: Duration = Duration::from_millis(60);
+
+/// Why a response is not a whole, successful one, if it is not.
+fn incomplete(r: &Response) -> Option<String> {
+    if r.status != 200 {
+        return Some(format!("status {}", r.status));
+    }
+    if let Some(length) = r.header("content-length")
+        && length.parse::<usize>().ok() != Some(r.body.len())
+    {
+        return Some(format!("Content-Length {length}, {} bytes", r.body.len()));
+    }
+    let html = r
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html && !r.text().trim_end().ends_with("</html>") {
+        let text = r.text();
+        let tail: String = text
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return Some(format!("HTML ends with `{tail}`"));
+    }
+    None
+}
+
+/// Polls `done` every 50 ms for at most `REBUILD`.
+fn wait_for(server: &Server, what: &str, done: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < REBUILD,
+            "timed out waiting for {what}\nserver log:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn pages_stay_whole_while_edits_rebuild_the_site_under_load() {
+    let server = Server::start("basic", &[]);
+    let first_build = server.status()["build"].as_u64().expect("build");
+    let index = "content/index.md";
+    let original = server.read(index);
+    let marker = |n: usize| format!("will make widgets (edit {n})");
+    let stop = Arc::new(AtomicBool::new(false));
+    let deadline = Instant::now() + LOAD_TIME;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let (stop, port) = (stop.clone(), server.port);
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                let mut answered = 0usize;
+                for i in 0..REQUESTS_PER_CLIENT {
+                    if stop.load(Ordering::Relaxed) || Instant::now() > deadline {
+                        break;
+                    }
+                    let path = LOAD_PATHS[(client + i) % LOAD_PATHS.len()];
+                    match request(port, "GET", path) {
+                        Ok(r) => {
+                            answered += 1;
+                            failures.extend(incomplete(&r).map(|why| format!("{path}: {why}")));
+                        }
+                        Err(e) => failures.push(format!("{path}: {e}")),
+                    }
+                }
+                (answered, failures)
+            })
+        })
+        .collect();
+
+    let mut last_good = None;
+    for n in 1..=EDITS {
+        let text = original.replacen("will make widgets", &marker(n), 1);
+        std::fs::write(server.path(index), text).expect("edit index.md");
+        std::thread::sleep(EDIT_GAP);
+        if n % 12 == 0 {
+            // A broken edit once this edit is served: the site must stay at this edit.
+            wait_for(&server, "the edit before a broken one", || {
+                server.get("/").text().contains(&marker(n))
+            });
+            server.replace(CLAIMS, GOOD, BROKEN);
+            server.wait_status(REBUILD, "the error", |s| {
+                s["errors"].as_array().is_some_and(|e| !e.is_empty())
+            });
+            let served = server.get("/");
+            assert_eq!(served.status, 200, "still serving");
+            assert!(served.text().contains(&marker(n)), "the last good site");
+            server.replace(CLAIMS, BROKEN, GOOD);
+            last_good = Some(n);
+        }
+    }
+    wait_for(&server, "the last edit", || {
+        server.get("/").text().contains(&marker(EDITS))
+    });
+    stop.store(true, Ordering::Relaxed);
+
+    let mut answered = 0;
+    let mut failures = Vec::new();
+    for client in clients {
+        let (n, f) = client.join().expect("client thread");
+        answered += n;
+        failures.extend(f);
+    }
+    assert!(last_good.is_some(), "a broken edit was made");
+    let builds = server.status()["build"].as_u64().expect("build") - first_build;
+    eprintln!("{answered} responses during {builds} rebuilds");
+    assert!(builds >= 3, "only {builds} rebuilds");
+    assert!(answered >= CLIENTS * 10, "only {answered} responses");
+    assert!(
+        failures.is_empty(),
+        "{} of {answered} responses failed under {builds} rebuilds:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

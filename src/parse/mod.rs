@@ -3,12 +3,14 @@
 pub mod markdown;
 pub mod records;
 
+use std::collections::HashSet;
+
 use crate::config::RawConfig;
 use crate::diag::{Diagnostics, Loc};
 use crate::load::{Loaded, SourceFile};
 use crate::yaml;
 use markdown::{RawFront, RefSpec};
-use records::{RawRecordFile, RecordPos};
+use records::{RECORD_LISTS, RawRecordFile, RecordPos};
 
 /// A Markdown page, parsed.
 #[derive(Debug)]
@@ -16,10 +18,23 @@ pub struct RawPage {
     /// Index into [`RawBriefing::files`].
     pub file: usize,
     pub front: RawFront,
+    /// Where the front matter's fields are.
+    pub front_pos: RecordPos,
     /// Byte offset of the body in the file.
     pub body_offset: usize,
     /// The inline references, with their byte offset in the file.
     pub refs: Vec<(RefSpec, usize)>,
+}
+
+/// What could not be read: later stages stay quiet about references these may have defined.
+#[derive(Debug, Default)]
+pub struct Failed {
+    /// Record files none of whose records could be read (a YAML syntax error).
+    pub files: Vec<String>,
+    /// Ids of single records that failed to parse.
+    pub ids: HashSet<String>,
+    /// `dossier.yaml` could not be read: its settings are unknown.
+    pub config: bool,
 }
 
 /// Everything the briefing folder says, before references are resolved.
@@ -28,8 +43,11 @@ pub struct RawBriefing {
     /// Record files, then page files, then the config file: positions index into this.
     pub files: Vec<SourceFile>,
     pub config: RawConfig,
+    /// Where the config's fields are.
+    pub config_pos: RecordPos,
     pub records: RawRecordFile,
     pub pages: Vec<RawPage>,
+    pub failed: Failed,
 }
 
 impl RawBriefing {
@@ -44,12 +62,12 @@ impl RawBriefing {
         }
     }
 
-    /// The location of `key:` inside the record at `pos`, or of the record itself.
-    pub fn field_loc(&self, pos: &RecordPos, key: &str) -> Loc {
-        let text = &self.files[pos.file].text;
-        match yaml::field_position(text, pos.first, pos.last, key) {
-            Some((line, col)) => self.loc(pos.file, line, col),
-            None => self.loc(pos.file, pos.first, 1),
+    /// The location of the field or list item at `path` (`source`, `titles.1.source`) of the
+    /// record at `pos`, or of the record itself when it has no such field.
+    pub fn field_loc(&self, pos: &RecordPos, path: &str) -> Loc {
+        match pos.field(path) {
+            Some(p) => self.loc(pos.file, p.line, p.col),
+            None => self.loc(pos.file, pos.first, pos.col.max(1)),
         }
     }
 
@@ -59,7 +77,7 @@ impl RawBriefing {
         let lines: Vec<&str> = text
             .lines()
             .skip(pos.first.saturating_sub(1))
-            .take(pos.last + 1 - pos.first)
+            .take((pos.last + 1).saturating_sub(pos.first))
             .collect();
         let indent = lines
             .iter()
@@ -82,9 +100,7 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     for file in &loaded.records {
         let index = raw.files.len();
         raw.files.push(file.clone());
-        if let Some(records) = parse_record_file(file, index, diags) {
-            merge(&mut raw.records, records);
-        }
+        parse_record_file(file, index, &mut raw, diags);
     }
     for file in &loaded.pages {
         let index = raw.files.len();
@@ -94,10 +110,21 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
         }
     }
     if let Some(file) = &loaded.config {
+        let index = raw.files.len();
         raw.files.push(file.clone());
-        match yaml::parse::<Option<RawConfig>>(&file.text) {
-            Ok(config) => raw.config = config.unwrap_or_default(),
-            Err(err) => report_yaml(diags, file, 0, err),
+        let parsed = yaml::parse_tree(&file.text).and_then(|tree| {
+            let config = match tree.value {
+                yaml::Value::Null => RawConfig::default(),
+                _ => yaml::from_node(&tree)?,
+            };
+            Ok((config, record_pos(&tree, index, 0, &file.text)))
+        });
+        match parsed {
+            Ok((config, pos)) => (raw.config, raw.config_pos) = (config, pos),
+            Err(err) => {
+                report_yaml(diags, file, 0, err);
+                raw.failed.config = true;
+            }
         }
     }
     raw
@@ -118,100 +145,162 @@ fn report_yaml(
     diags.error(&loc, err.message, err.help);
 }
 
-/// Parses one record file and records where each record starts and ends.
+/// The position of a record (or front matter) node: its lines and every field's position.
+fn record_pos(node: &yaml::Node, file: usize, line_offset: usize, text: &str) -> RecordPos {
+    let shift = |mut p: yaml::Pos| {
+        p.line += line_offset;
+        p
+    };
+    let end = node.end().min(text.len());
+    let last = node.pos.line
+        + text[node.pos.offset.min(end)..end]
+            .trim_end()
+            .matches('\n')
+            .count();
+    RecordPos {
+        file,
+        first: node.pos.line + line_offset,
+        col: node.pos.col,
+        last: last + line_offset,
+        fields: node
+            .paths()
+            .into_iter()
+            .map(|(k, p)| (k, shift(p)))
+            .collect(),
+    }
+}
+
+/// Parses one record file into `raw`. A syntax error fails the whole file; a bad record fails
+/// alone, and an unknown list reports one error and keeps the rest of the file.
 pub fn parse_record_file(
     file: &SourceFile,
     index: usize,
+    raw: &mut RawBriefing,
     diags: &mut Diagnostics,
-) -> Option<RawRecordFile> {
-    if file.text.trim().is_empty() {
-        diags.warning(
-            &Loc::file(&file.rel),
-            "record file is empty",
-            Some("add records (countries:, people:, claims: ...) or delete the file".into()),
-        );
-        return None;
-    }
-    let mut records = match yaml::parse::<RawRecordFile>(&file.text) {
-        Ok(r) => r,
+) {
+    let tree = match yaml::parse_tree(&file.text) {
+        Ok(tree) => tree,
         Err(err) => {
-            report_yaml(diags, file, 0, err);
-            return None;
+            let loc = raw.loc(index, err.line, err.col);
+            diags.file_failed(&loc, err.message, err.help);
+            raw.failed.files.push(file.rel.clone());
+            return;
         }
     };
-    let total_lines = file.text.lines().count().max(1);
-    let text = &file.text;
-    macro_rules! place {
-        ($list:ident) => {{
-            let key = stringify!($list);
-            let starts = yaml::item_lines(text, key);
-            let positions = if starts.len() == records.$list.len() {
-                positions(&starts, index, text, total_lines)
-            } else {
-                // Not block style: messages point at the list's key.
-                let line = yaml::key_line(text, key).unwrap_or(1);
-                let pos = RecordPos {
-                    file: index,
-                    first: line,
-                    last: line,
-                };
-                vec![pos; records.$list.len()]
-            };
-            for (record, pos) in records.$list.iter_mut().zip(positions) {
-                record.pos = pos;
+    let entries = match &tree.value {
+        yaml::Value::Map(entries) => entries,
+        yaml::Value::Null => {
+            diags.warning(
+                &Loc::file(&file.rel),
+                "record file is empty",
+                Some("add records (countries:, people:, claims: ...) or delete the file".into()),
+            );
+            return;
+        }
+        _ => {
+            let loc = raw.loc(index, tree.pos.line, tree.pos.col);
+            diags.file_failed(
+                &loc,
+                "a record file is a mapping of lists",
+                Some("start with a list name such as `claims:` and put the records under it as `- id: ...`".into()),
+            );
+            raw.failed.files.push(file.rel.clone());
+            return;
+        }
+    };
+    let mut seen = HashSet::new();
+    for (key, list) in entries {
+        let loc = raw.loc(index, key.pos.line, key.pos.col);
+        if !RECORD_LISTS.contains(&key.name.as_str()) {
+            diags.error(
+                &loc,
+                format!("unknown list `{}`", key.name),
+                Some(crate::diag::one_of(&key.name, &RECORD_LISTS)),
+            );
+            continue;
+        }
+        if !seen.insert(key.name.as_str()) {
+            diags.error(
+                &loc,
+                format!("`{}` appears twice in this file", key.name),
+                Some("merge the two lists into one".into()),
+            );
+        }
+        let items = match &list.value {
+            yaml::Value::Seq(items) => items.as_slice(),
+            yaml::Value::Null => &[],
+            _ => {
+                let loc = raw.loc(index, list.pos.line, list.pos.col);
+                diags.error(
+                    &loc,
+                    format!("`{}` must be a list of records", key.name),
+                    Some(format!(
+                        "write each record as an item: `{}:` then `  - id: ...`",
+                        key.name
+                    )),
+                );
+                continue;
             }
-        }};
+        };
+        let into = &mut raw.records;
+        let mut read = Reader {
+            file,
+            index,
+            diags,
+            failed: &mut raw.failed,
+        };
+        match key.name.as_str() {
+            "countries" => read.list(items, &mut into.countries, |r, p| r.pos = p),
+            "people" => read.list(items, &mut into.people, |r, p| r.pos = p),
+            "organizations" => read.list(items, &mut into.organizations, |r, p| r.pos = p),
+            "sources" => read.list(items, &mut into.sources, |r, p| r.pos = p),
+            "claims" => read.list(items, &mut into.claims, |r, p| r.pos = p),
+            "notes" => read.list(items, &mut into.notes, |r, p| r.pos = p),
+            _ => read.list(items, &mut into.properties, |r, p| r.pos = p),
+        }
     }
-    place!(countries);
-    place!(people);
-    place!(organizations);
-    place!(sources);
-    place!(claims);
-    place!(notes);
-    place!(properties);
-    Some(records)
 }
 
-/// Positions of the records whose first lines are `starts`: each ends before the next starts
-/// (or at the end of its block).
-fn positions(starts: &[usize], file: usize, text: &str, total_lines: usize) -> Vec<RecordPos> {
-    let lines: Vec<&str> = text.lines().collect();
-    starts
-        .iter()
-        .enumerate()
-        .map(|(i, &first)| {
-            let limit = starts.get(i + 1).map_or(total_lines, |next| next - 1);
-            // Stop at the next top-level key.
-            let mut last = first;
-            for (n, line) in lines.iter().enumerate().take(limit).skip(first) {
-                let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.is_empty();
-                if top_level {
-                    break;
+/// Reads the records of one list, each on its own.
+struct Reader<'a> {
+    file: &'a SourceFile,
+    index: usize,
+    diags: &'a mut Diagnostics,
+    failed: &'a mut Failed,
+}
+
+impl Reader<'_> {
+    fn list<T: serde::de::DeserializeOwned>(
+        &mut self,
+        items: &[yaml::Node],
+        into: &mut Vec<T>,
+        place: impl Fn(&mut T, RecordPos),
+    ) {
+        for item in items {
+            match yaml::from_node::<T>(item) {
+                Ok(mut record) => {
+                    place(
+                        &mut record,
+                        record_pos(item, self.index, 0, &self.file.text),
+                    );
+                    into.push(record);
                 }
-                if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                    last = n + 1;
+                Err(err) => {
+                    report_yaml(self.diags, self.file, 0, err);
+                    if let Some(id) = item.get("id").and_then(yaml::Node::as_str) {
+                        self.failed.ids.insert(id.to_string());
+                    }
                 }
             }
-            RecordPos { file, first, last }
-        })
-        .collect()
-}
-
-fn merge(into: &mut RawRecordFile, from: RawRecordFile) {
-    into.countries.extend(from.countries);
-    into.people.extend(from.people);
-    into.organizations.extend(from.organizations);
-    into.sources.extend(from.sources);
-    into.claims.extend(from.claims);
-    into.notes.extend(from.notes);
-    into.properties.extend(from.properties);
+        }
+    }
 }
 
 /// Parses a Markdown page: its front matter and its inline references.
 pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> Option<RawPage> {
     let text = &file.text;
     let (front, body_offset) = match markdown::split_front_matter(text) {
-        Ok(Some((front_text, body))) => match yaml::parse::<RawFront>(front_text) {
+        Ok(Some((front_text, body))) => match parse_front(front_text, index) {
             Ok(front) => (front, body),
             Err(err) => {
                 // The front matter starts on line 2, after the opening `---`.
@@ -236,43 +325,77 @@ pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> O
             return None;
         }
     };
+    let (front, front_pos) = front;
     let body = &text[body_offset..];
     let mut refs = Vec::new();
+    let mut malformed = 0;
     for (run, run_start) in markdown::text_runs(body) {
+        // Where each `[[` of the run stands in the body (smart punctuation and entities can
+        // shift the run's text against the source), walked once: linear in the page.
+        let mut in_body = body[run_start..]
+            .match_indices("[[")
+            .map(|(i, _)| body_offset + run_start + i);
+        let mut counted = 0;
         for found in markdown::scan_refs(&run) {
+            let in_run = match &found {
+                Ok(spec) => spec.range.start,
+                Err(err) => err.offset,
+            };
+            let skipped = run
+                .get(counted..in_run)
+                .map_or(0, |t| t.matches("[[").count());
+            counted = in_run + 2;
+            let offset = in_body
+                .nth(skipped)
+                .unwrap_or(body_offset + run_start + in_run);
             match found {
-                Ok(spec) => {
-                    let offset =
-                        body_offset + source_offset(body, run_start, &run, spec.range.start);
-                    refs.push((spec, offset));
-                }
+                Ok(spec) => refs.push((spec, offset)),
                 Err(err) => {
-                    let offset = body_offset + source_offset(body, run_start, &run, err.offset);
-                    diags.error(
-                        &Loc::at_offset(&file.rel, text, offset),
-                        err.message,
-                        Some(err.help),
-                    );
+                    malformed += 1;
+                    if malformed <= MAX_REF_ERRORS {
+                        diags.error(
+                            &Loc::at_offset(&file.rel, text, offset),
+                            err.message,
+                            Some(err.help),
+                        );
+                    }
                 }
             }
         }
     }
+    if malformed > MAX_REF_ERRORS {
+        diags.error(
+            &Loc::file(&file.rel),
+            format!(
+                "{} more malformed inline references not shown",
+                malformed - MAX_REF_ERRORS
+            ),
+            Some("fix the ones above; the rest are likely the same mistake".into()),
+        );
+    }
     Some(RawPage {
         file: index,
         front,
+        front_pos,
         body_offset,
         refs,
     })
 }
 
-/// Maps an offset in a merged text run back to the body: where the same `[[` occurs in the
-/// source after the run's start (smart punctuation and entities can shift the run's text).
-fn source_offset(body: &str, run_start: usize, run: &str, in_run: usize) -> usize {
-    let nth = run[..in_run].matches("[[").count();
-    body[run_start..]
-        .match_indices("[[")
-        .nth(nth)
-        .map_or(run_start + in_run, |(i, _)| run_start + i)
+/// How many malformed inline references one page reports before it summarises the rest.
+const MAX_REF_ERRORS: usize = 20;
+
+/// Front matter (which starts on line 2, after the opening `---`) and its positions.
+fn parse_front(text: &str, file: usize) -> Result<(RawFront, RecordPos), yaml::YamlError> {
+    let tree = yaml::parse_tree(text)?;
+    let front = match tree.value {
+        yaml::Value::Null => yaml::from_node(&yaml::Node {
+            value: yaml::Value::Map(Vec::new()),
+            pos: tree.pos,
+        })?,
+        _ => yaml::from_node(&tree)?,
+    };
+    Ok((front, record_pos(&tree, file, 1, text)))
 }
 
 #[cfg(test)]
@@ -295,9 +418,34 @@ mod tests {
             "claims:\n  - id: a\n    subject: x\n    property: p\n    source: s\n    quote: q\n\n  - id: b\n    subject: x\n    property: p\n    source: s\n    quote: q\n",
         );
         let mut diags = Diagnostics::new();
-        let recs = parse_record_file(&f, 0, &mut diags).expect("parses");
-        assert_eq!((recs.claims[0].pos.first, recs.claims[0].pos.last), (2, 6));
-        assert_eq!((recs.claims[1].pos.first, recs.claims[1].pos.last), (8, 12));
+        let mut raw = RawBriefing {
+            files: vec![f.clone()],
+            ..RawBriefing::default()
+        };
+        parse_record_file(&f, 0, &mut raw, &mut diags);
+        let claims = &raw.records.claims;
+        assert_eq!((claims[0].pos.first, claims[0].pos.last), (2, 6));
+        assert_eq!((claims[1].pos.first, claims[1].pos.last), (8, 12));
+        let source = claims[1].pos.field("source").expect("source");
+        assert_eq!((source.line, source.col), (11, 13));
+    }
+
+    #[test]
+    fn one_bad_record_fails_alone() {
+        let f = file(
+            "c.yaml",
+            "countries:\n  - id: a\n    name: A\n  - id: b\n    name: [B]\nclaimz:\n  - id: c\n",
+        );
+        let mut diags = Diagnostics::new();
+        let mut raw = RawBriefing {
+            files: vec![f.clone()],
+            ..RawBriefing::default()
+        };
+        parse_record_file(&f, 0, &mut raw, &mut diags);
+        assert_eq!(raw.records.countries.len(), 1);
+        assert!(raw.failed.ids.contains("b"));
+        let lines: Vec<_> = diags.sorted().iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(lines, vec![(5, 11), (6, 1)]);
     }
 
     #[test]

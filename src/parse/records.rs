@@ -1,44 +1,103 @@
 //! The raw record types: what the analyst wrote, field for field, with references still strings.
 //! The resolve stage turns them into the model.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 
-/// Where a record sits in its file: 1-based first and last line.
-#[derive(Debug, Clone, Copy, Default)]
+use crate::yaml::Pos;
+
+/// Where a record sits in its file (1-based first and last line, first column) and where each
+/// of its fields and list items is, by path (`source`, `titles.1.source`), from the parser.
+#[derive(Debug, Clone, Default)]
 pub struct RecordPos {
     pub file: usize,
     pub first: usize,
+    pub col: usize,
     pub last: usize,
+    pub fields: Arc<[(String, Pos)]>,
 }
 
-/// One YAML record file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+impl RecordPos {
+    /// The position of the field or item at `path`, if the record has it.
+    pub fn field(&self, path: &str) -> Option<Pos> {
+        self.fields
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, pos)| *pos)
+    }
+}
+
+/// The records of the briefing's YAML files, each list in file order.
+#[derive(Debug, Default)]
 pub struct RawRecordFile {
-    #[serde(default)]
     pub countries: Vec<RawCountry>,
-    #[serde(default)]
     pub people: Vec<RawPerson>,
-    #[serde(default)]
     pub organizations: Vec<RawOrganization>,
-    #[serde(default)]
     pub sources: Vec<RawSource>,
-    #[serde(default)]
     pub claims: Vec<RawClaim>,
-    #[serde(default)]
     pub notes: Vec<RawNote>,
-    #[serde(default)]
     pub properties: Vec<RawProperty>,
 }
 
+/// The lists a record file may hold, in the order the format documents them.
+pub const RECORD_LISTS: [&str; 7] = [
+    "countries",
+    "people",
+    "organizations",
+    "sources",
+    "claims",
+    "notes",
+    "properties",
+];
+
 /// A YAML scalar as written: the claim's `kind` says how to read it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RawScalar {
     Bool(bool),
     Int(i64),
     Float(f64),
     Str(String),
+}
+
+impl<'de> Deserialize<'de> for RawScalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl serde::de::Visitor<'_> for ScalarVisitor {
+    type Value = RawScalar;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "one value (a number, a year, a date, a word or a text), not a list or a mapping",
+        )
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawScalar, E> {
+        Ok(RawScalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawScalar, E> {
+        Ok(RawScalar::Int(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawScalar, E> {
+        i64::try_from(v)
+            .map(RawScalar::Int)
+            .map_err(|_| E::custom(format!("the number `{v}` is too large")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawScalar, E> {
+        let written = match v {
+            _ if v.is_finite() => return Ok(RawScalar::Float(v)),
+            _ if v.is_nan() => ".nan",
+            _ if v > 0.0 => ".inf",
+            _ => "-.inf",
+        };
+        Err(E::custom(format!("`{written}` is not a finite number")))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawScalar, E> {
+        Ok(RawScalar::Str(v.to_string()))
+    }
 }
 
 impl std::fmt::Display for RawScalar {

@@ -1,6 +1,7 @@
 //! Markdown to HTML: inline references become links and flags, fenced code is highlighted,
 //! and raw HTML is sanitised unless the briefing trusts it.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
@@ -8,6 +9,12 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use super::{Ctx, esc};
 use crate::model::Target;
 use crate::parse::markdown::{RefKind, options, scan_refs};
+
+/// Put before every id the analyst's Markdown or HTML sets (`<span id>`, `## T {#id}`,
+/// footnotes), as GitHub puts `user-content-`. Dossier's own anchors are made of lowercase
+/// letters, digits and dashes (fixed words and valid ids), so no prefixed id can equal one,
+/// whatever the analyst writes.
+const USER_ID_PREFIX: &str = "user_";
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -30,9 +37,25 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "details",
         "summary",
     ])
-    .link_rel(None);
+    .link_rel(None)
+    .attribute_filter(prefix_user_ids);
     b
 });
+
+/// Prefixes every id, and every in-page link (`href="#x"`) of the same Markdown to match, so
+/// those links keep working. Not ammonia's `id_prefix`: it leaves an id that already starts
+/// with the prefix alone, so `x` and `user_x` would both become `user_x`. Links to an id of
+/// another page are left as written: they must name the prefixed id, and `dossier check`
+/// reports those that do not.
+fn prefix_user_ids<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        (_, "id") => Some(Cow::Owned(format!("{USER_ID_PREFIX}{value}"))),
+        ("a", "href") if value.len() > 1 && value.starts_with('#') => {
+            Some(Cow::Owned(format!("#{USER_ID_PREFIX}{}", &value[1..])))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
 
 /// Renders `body` for a page whose root prefix is `root` (`""`, `"../"`).
 pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
@@ -161,4 +184,22 @@ fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx, p
         last = spec.range.end;
     }
     events.push(Event::Text(CowStr::from(text[last..].to_string())));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_ids_and_their_in_page_links_are_prefixed() {
+        let html = SANITIZER.clean(
+            "<h2 id=\"main\">T</h2><span id=\"user_main\">x</span>\
+             <a href=\"#main\">a</a><a href=\"#\">b</a><a href=\"other.html#main\">c</a>",
+        );
+        assert_eq!(
+            html.to_string(),
+            "<h2 id=\"user_main\">T</h2><span id=\"user_user_main\">x</span>\
+             <a href=\"#user_main\">a</a><a href=\"#\">b</a><a href=\"other.html#main\">c</a>"
+        );
+    }
 }

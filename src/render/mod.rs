@@ -241,13 +241,14 @@ pub fn render(
         match result {
             Ok(file) => site.files.push(file),
             Err(err) => {
-                let d = theme::diagnostic(&err, overrides);
-                // The same template fault repeats on every page that uses it: report it once.
-                if seen
-                    .insert((d.0.file.clone(), d.0.line, d.0.col, d.1.clone()), ())
-                    .is_none()
-                {
-                    diags.error(&d.0, d.1, Some(d.2));
+                for d in theme::diagnostics(&err, overrides) {
+                    // The same template fault repeats on every page that uses it: report it once.
+                    if seen
+                        .insert((d.0.file.clone(), d.0.line, d.0.col, d.1.clone()), ())
+                        .is_none()
+                    {
+                        diags.error(&d.0, d.1, Some(d.2));
+                    }
                 }
             }
         }
@@ -277,22 +278,56 @@ pub fn render(
             });
         }
     }
-    let generated: std::collections::HashSet<&str> =
-        site.files.iter().map(|f| f.path.as_str()).collect();
-    for (path, _) in static_files {
-        if generated.contains(path.as_str()) {
+    check_output_paths(&site.files, static_files, diags);
+    site.copies = static_files.to_vec();
+    site
+}
+
+/// The longest file name most file systems take, in bytes.
+const MAX_FILE_NAME: usize = 255;
+
+/// Reports what the write stage would fail on, or what would clash on a case-insensitive file
+/// system (macOS, Windows, and so GitHub Pages checkouts there): a static file that replaces
+/// or differs only in case from another output file, and names too long to write.
+fn check_output_paths(
+    files: &[OutputFile],
+    static_files: &[(String, PathBuf)],
+    diags: &mut Diagnostics,
+) {
+    let mut taken: HashMap<String, String> = files
+        .iter()
+        .map(|f| (f.path.to_lowercase(), f.path.clone()))
+        .collect();
+    for f in files {
+        if let Some(long) = f.path.split('/').find(|c| c.len() > MAX_FILE_NAME) {
             diags.error(
-                &crate::diag::Loc::file(&format!("static/{path}")),
+                &crate::diag::Loc::file(&f.path),
+                format!("the output file name `{long}` is longer than {MAX_FILE_NAME} bytes"),
+                Some("shorten the id or file name it comes from".into()),
+            );
+        }
+    }
+    for (path, _) in static_files {
+        let loc = crate::diag::Loc::file(&format!("static/{path}"));
+        match taken.get(&path.to_lowercase()) {
+            Some(other) if other == path => diags.error(
+                &loc,
                 format!("static/{path} would replace the generated {path}"),
                 Some(
                     "rename or remove the file; generated pages cannot be replaced from static/"
                         .into(),
                 ),
-            );
+            ),
+            Some(other) => diags.error(
+                &loc,
+                format!("static/{path} differs only in case from the output file {other}"),
+                Some("rename one of them: on macOS and Windows they would be the same file".into()),
+            ),
+            None => {
+                taken.insert(path.to_lowercase(), path.clone());
+            }
         }
     }
-    site.copies = static_files.to_vec();
-    site
 }
 
 fn shared<'a>(ctx: &'a Ctx<'a>) -> Shared<'a> {

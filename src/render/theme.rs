@@ -75,41 +75,74 @@ pub fn templates(overrides: &[SourceFile], diags: &mut Diagnostics) -> Option<Te
     match tera.add_raw_templates(all) {
         Ok(()) => Some(tera),
         Err(err) => {
-            let (loc, message, help) = diagnostic(&err, overrides);
-            diags.error(&loc, message, Some(help));
+            for (loc, message, help) in diagnostics(&err, overrides) {
+                diags.error(&loc, message, Some(help));
+            }
             None
         }
     }
 }
 
-/// A Tera error as a location, a message and a help line.
-pub fn diagnostic(err: &tera::Error, overrides: &[SourceFile]) -> (Loc, String, String) {
+/// A Tera error as locations, messages and help lines: one for each problem it reports.
+pub fn diagnostics(err: &tera::Error, overrides: &[SourceFile]) -> Vec<(Loc, String, String)> {
+    const SYNTAX_HELP: &str = "fix the template syntax (Tera 2: {{ expr }}, {% tag %})";
+    const NAMES_HELP: &str =
+        "check the names the template uses against the context documented in ARCHITECTURE.md";
+    let located = |name: &str, line: usize, col: usize| {
+        let (file, source) = origin(name, overrides);
+        Loc {
+            file,
+            line: line.max(1),
+            col: col.max(1),
+            source,
+        }
+    };
     match err.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let (file, source) = origin(report.filename(), overrides);
             let span = report.span();
-            let loc = Loc {
-                file,
-                line: span.start_line.max(1),
-                col: span.start_col + 1,
-                source,
-            };
+            let loc = located(report.filename(), span.start_line, span.start_col + 1);
             let help = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
-                "fix the template syntax (Tera 2: {{ expr }}, {% tag %})"
+                SYNTAX_HELP
             } else {
-                "check the names the template uses against the context documented in ARCHITECTURE.md"
+                NAMES_HELP
             };
-            (loc, report.message().to_string(), help.into())
+            vec![(loc, report.message().to_string(), help.into())]
         }
-        ErrorKind::TemplateNotFound(name) | ErrorKind::MissingParent { parent: name, .. } => (
-            Loc::file("templates"),
-            format!("template `{name}` not found"),
-            "add the template to templates/, or fix the name".into(),
-        ),
-        _ => (
+        // Checks across templates (unknown filters, tests, functions, blocks) come as one
+        // message of reports in the form `error: MESSAGE` / ` --> NAME:LINE:COL`.
+        ErrorKind::Msg(text) if text.starts_with("error: ") => {
+            let mut out = Vec::new();
+            let mut lines = text.lines();
+            while let Some(line) = lines.next() {
+                let Some(message) = line.strip_prefix("error: ") else {
+                    continue;
+                };
+                let place = lines.next().and_then(|l| l.trim().strip_prefix("--> "));
+                let mut parts = place.unwrap_or("").rsplitn(3, ':');
+                let (col, line, name) = (parts.next(), parts.next(), parts.next());
+                let loc = match (
+                    name,
+                    line.and_then(|l| l.parse().ok()),
+                    col.and_then(|c| c.parse().ok()),
+                ) {
+                    (Some(name), Some(line), Some(col)) => located(name, line, col),
+                    _ => Loc::file("templates"),
+                };
+                out.push((loc, message.to_string(), NAMES_HELP.to_string()));
+            }
+            out
+        }
+        ErrorKind::TemplateNotFound(name) | ErrorKind::MissingParent { parent: name, .. } => {
+            vec![(
+                Loc::file("templates"),
+                format!("template `{name}` not found"),
+                "add the template to templates/, or fix the name".into(),
+            )]
+        }
+        _ => vec![(
             Loc::file("templates"),
             err.to_string(),
             "fix the templates in templates/".into(),
-        ),
+        )],
     }
 }

@@ -75,12 +75,20 @@ impl Resolver<'_> {
         };
         let expected = match kind {
             "text" => return Some(Value::Text(raw.to_string())),
-            "year" => match raw {
-                RawScalar::Int(y) if (1000..=9999).contains(y) => {
-                    return i32::try_from(*y).ok().map(Value::Year);
+            "year" => {
+                // A quoted year (`"2026"`) is the same year.
+                let year = match raw {
+                    RawScalar::Int(y) => Some(*y),
+                    RawScalar::Str(s) => s.trim().parse().ok(),
+                    _ => None,
+                };
+                match year {
+                    Some(y) if (1000..=9999).contains(&y) => {
+                        return i32::try_from(y).ok().map(Value::Year);
+                    }
+                    _ => "a year of four digits, such as 2026",
                 }
-                _ => "a year such as 2026",
-            },
+            }
             "date" => match raw {
                 RawScalar::Str(s) if Date::parse(s).is_some() => {
                     return Date::parse(s).map(Value::Date);
@@ -88,6 +96,12 @@ impl Resolver<'_> {
                 _ => "a date as YYYY-MM-DD",
             },
             "number" => match raw {
+                RawScalar::Str(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                    return Some(Value::Number {
+                        value: s.trim().parse().ok()?,
+                        unit: c.unit.clone(),
+                    });
+                }
                 RawScalar::Int(n) => {
                     return Some(Value::Number {
                         value: *n as f64,
@@ -174,10 +188,8 @@ impl Resolver<'_> {
             if !self.declare(&n.id, &n.pos, Some(Target::Note(index))) {
                 continue;
             }
-            let ids: Vec<ClaimId> = n
-                .claims
-                .iter()
-                .filter_map(|c| self.claim_lookup(c, &n.pos, "claims"))
+            let ids: Vec<ClaimId> = (n.claims.iter().enumerate())
+                .filter_map(|(i, c)| self.claim_lookup(c, &n.pos, &format!("claims.{i}")))
                 .collect();
             if n.claims.is_empty() {
                 let loc = self.raw.field_loc(&n.pos, "claims");

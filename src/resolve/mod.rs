@@ -11,7 +11,6 @@ use std::path::Path;
 
 use crate::config::{BaseUrl, Config};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
-use crate::load;
 use crate::model::{
     Date, Details, Entity, EntityId, EntityKind, Model, Organization, Origin, PageId, Person,
     Property, Source, Target,
@@ -53,6 +52,10 @@ pub const NOTE_KINDS: [&str; 6] = [
     "other",
 ];
 
+/// The longest id: ids name output files (`claims/ID.html`), and generated discrepancy ids
+/// join two of them, which must stay within a file name's 255 bytes.
+pub const MAX_ID_LEN: usize = 100;
+
 /// Resolves the raw briefing at `root` into the model.
 pub fn resolve(
     raw: &RawBriefing,
@@ -67,6 +70,7 @@ pub fn resolve(
         first_seen: HashMap::new(),
         names: HashMap::new(),
         entities: Vec::new(),
+        unchecked: 0,
     };
     let config = r.config(root);
     r.declare_entities();
@@ -77,6 +81,7 @@ pub fn resolve(
     let notes = r.notes(&claims);
     let pages = r.pages();
     r.check_note_refs();
+    r.report_unchecked();
     let Resolver {
         index,
         mut entities,
@@ -115,6 +120,8 @@ struct Resolver<'a> {
     /// Folded names and aliases to entities.
     names: HashMap<String, EntityId>,
     entities: Vec<Entity>,
+    /// References not checked because a file that may define them failed.
+    unchecked: usize,
 }
 
 /// A name folded for matching: no diacritics, no case, single spaces.
@@ -129,21 +136,7 @@ pub fn fold(name: &str) -> String {
 impl Resolver<'_> {
     fn config(&mut self, root: &Path) -> Config {
         let raw = &self.raw.config;
-        let config_loc = |r: &Self, key: &str| -> Loc {
-            let Some(index) = r.raw.files.iter().position(|f| f.rel == load::CONFIG_FILE) else {
-                return Loc::file(load::CONFIG_FILE);
-            };
-            let text = &r.raw.files[index].text;
-            let last = text.lines().count();
-            r.raw.field_loc(
-                &RecordPos {
-                    file: index,
-                    first: 1,
-                    last,
-                },
-                key,
-            )
-        };
+        let config_loc = |r: &Self, key: &str| r.raw.field_loc(&r.raw.config_pos, key);
         let date = raw.date.as_deref().and_then(|d| {
             let parsed = Date::parse(d);
             if parsed.is_none() {
@@ -182,6 +175,17 @@ impl Resolver<'_> {
             );
             return false;
         }
+        if id.len() > MAX_ID_LEN {
+            self.diags.error(
+                &loc,
+                format!(
+                    "id is {} characters long; the most is {MAX_ID_LEN}",
+                    id.len()
+                ),
+                Some("ids name output files: shorten it".into()),
+            );
+            return false;
+        }
         if !is_slug(id) {
             self.diags.error(
                 &loc,
@@ -210,8 +214,41 @@ impl Resolver<'_> {
 
     /// Whether `id` names a record that was declared but failed to resolve: its own error is
     /// reported, so references to it stay quiet rather than repeat it.
-    fn failed(&self, id: &str) -> bool {
-        self.first_seen.contains_key(id) && !self.index.contains_key(id)
+    ///
+    /// The same holds for a record that failed to parse, and, when a whole file failed, for
+    /// any id not found: that file may have defined it. Those are counted, and said once.
+    fn failed(&mut self, id: &str) -> bool {
+        if self.index.contains_key(id) {
+            return false;
+        }
+        if self.first_seen.contains_key(id) || self.raw.failed.ids.contains(id) {
+            return true;
+        }
+        if self.raw.failed.files.is_empty() {
+            return false;
+        }
+        self.unchecked += 1;
+        true
+    }
+
+    /// Says once how many references went unchecked because a file failed.
+    fn report_unchecked(&mut self) {
+        let files = &self.raw.failed.files;
+        if self.unchecked == 0 || files.is_empty() {
+            return;
+        }
+        let n = self.unchecked;
+        let message = format!(
+            "{n} reference{} not checked because {} failed",
+            if n == 1 { " was" } else { "s were" },
+            files.join(" and ")
+        );
+        let loc = Loc::file(&files[0]);
+        self.diags.warning(
+            &loc,
+            message,
+            Some("fix the error in that file first; its records may define them".into()),
+        );
     }
 
     fn origin(&self, pos: &RecordPos) -> Origin {
@@ -219,7 +256,7 @@ impl Resolver<'_> {
             file: self.raw.files[pos.file].rel.clone(),
             line: pos.first,
             yaml: self.raw.record_text(pos),
-            pos: *pos,
+            pos: pos.clone(),
         }
     }
 
@@ -234,6 +271,29 @@ impl Resolver<'_> {
         let eid = EntityId(self.entities.len());
         if !self.declare(id, pos, Some(Target::Entity(eid))) {
             return;
+        }
+        if name.trim().is_empty() {
+            let field = if pos.field("name").is_some() {
+                "name"
+            } else {
+                "title"
+            };
+            let loc = self.raw.field_loc(pos, field);
+            self.diags.error(
+                &loc,
+                format!("`{field}` of `{id}` is empty"),
+                Some("write the name readers should see in headings and links".into()),
+            );
+        }
+        for (n, alias) in aliases.iter().enumerate() {
+            if alias.trim().is_empty() {
+                let loc = self.raw.field_loc(pos, &format!("aliases.{n}"));
+                self.diags.error(
+                    &loc,
+                    "an alias is empty",
+                    Some("remove it, or write the other name".into()),
+                );
+            }
         }
         let details = match kind {
             EntityKind::Country => Details::Country,
@@ -329,7 +389,14 @@ impl Resolver<'_> {
             Some(Target::Entity(e)) => Some(*e),
             _ => self.names.get(&fold(wanted)).copied(),
         };
+        if found.is_none() && self.failed(wanted) {
+            return None;
+        }
         let loc = self.raw.field_loc(pos, field);
+        // `titles.1.source` is written `source:` by the analyst.
+        let field = (field.rsplit('.'))
+            .find(|s| !s.chars().all(|c| c.is_ascii_digit()))
+            .unwrap_or(field);
         match found {
             Some(e) if kinds.is_empty() || kinds.contains(&self.entities[e.0].kind) => Some(e),
             Some(e) => {
@@ -392,8 +459,9 @@ impl Resolver<'_> {
                 .as_deref()
                 .and_then(|a| self.lookup(a, &p.pos, "affiliation", &[EntityKind::Organization]));
             let mut titles = Vec::new();
-            for t in &p.titles {
-                if let Some(s) = self.lookup(&t.source, &p.pos, "source", &[EntityKind::Source]) {
+            for (n, t) in p.titles.iter().enumerate() {
+                let field = format!("titles.{n}.source");
+                if let Some(s) = self.lookup(&t.source, &p.pos, &field, &[EntityKind::Source]) {
                     titles.push((t.title.clone(), s));
                 }
             }
@@ -428,10 +496,11 @@ impl Resolver<'_> {
                 continue;
             };
             let date = s.date.as_deref().and_then(|d| self.date(d, &s.pos, "date"));
-            let relays = s
-                .relays
-                .iter()
-                .filter_map(|r| self.lookup(r, &s.pos, "relays", &[EntityKind::Organization]))
+            let relays = (s.relays.iter().enumerate())
+                .filter_map(|(n, r)| {
+                    let field = format!("relays.{n}");
+                    self.lookup(r, &s.pos, &field, &[EntityKind::Organization])
+                })
                 .collect();
             self.entities[i].details = Details::Source(Box::new(Source {
                 short: s.short.clone(),

@@ -1,14 +1,13 @@
 //! Markdown pages: which entity each summarises, where it is written, and its inline
 //! references.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Resolver, slugify};
 use crate::diag::{Loc, did_you_mean};
 use crate::model::{EntityId, Page, Target};
 use crate::parse::markdown::{self, RefKind};
-use crate::parse::records::RecordPos;
 
 impl Resolver<'_> {
     pub(super) fn pages(&mut self) -> Vec<Page> {
@@ -18,20 +17,16 @@ impl Resolver<'_> {
         let mut urls: HashMap<String, String> = HashMap::new();
         for p in &raw.pages {
             let file = &raw.files[p.file];
-            let front_pos = RecordPos {
-                file: p.file,
-                first: 1,
-                last: file.text[..p.body_offset].lines().count(),
-            };
+            let front_pos = &p.front_pos;
             let entity = p
                 .front
                 .entity
                 .as_deref()
-                .and_then(|e| self.lookup(e, &front_pos, "entity", &[]));
+                .and_then(|e| self.lookup(e, front_pos, "entity", &[]));
             if let Some(e) = entity
                 && let Some(other) = summaries.insert(e, file.rel.clone())
             {
-                let loc = self.raw.field_loc(&front_pos, "entity");
+                let loc = self.raw.field_loc(front_pos, "entity");
                 self.diags.error(
                     &loc,
                     format!(
@@ -64,10 +59,18 @@ impl Resolver<'_> {
                 );
             }
             let mut refs = Vec::new();
+            // An unknown id is reported at its first reference in the page only.
+            let mut unknown = HashSet::new();
             for (spec, offset) in &p.refs {
-                let loc = Loc::at_offset(&file.rel, &file.text, *offset);
-                if let Some(t) = self.inline_target(spec.kind, &spec.id, &loc) {
-                    refs.push(t);
+                if unknown.contains(&spec.id) {
+                    continue;
+                }
+                let loc = || Loc::at_offset(&file.rel, &file.text, *offset);
+                match self.inline_target(spec.kind, &spec.id, loc) {
+                    Some(t) => refs.push(t),
+                    None => {
+                        unknown.insert(spec.id.clone());
+                    }
                 }
             }
             pages.push(Page {
@@ -107,19 +110,25 @@ impl Resolver<'_> {
             let Some(text) = text else { continue };
             for (run, _) in markdown::text_runs(text) {
                 for found in markdown::scan_refs(&run) {
-                    let loc = self.raw.field_loc(pos, "note");
+                    let loc = || self.raw.field_loc(pos, "note");
                     match found {
                         Ok(spec) => {
-                            self.inline_target(spec.kind, &spec.id, &loc);
+                            self.inline_target(spec.kind, &spec.id, loc);
                         }
-                        Err(err) => self.diags.error(&loc, err.message, Some(err.help)),
+                        Err(err) => self.diags.error(&loc(), err.message, Some(err.help)),
                     }
                 }
             }
         }
     }
 
-    fn inline_target(&mut self, kind: RefKind, id: &str, loc: &Loc) -> Option<Target> {
+    /// The target of an inline reference; `loc` is computed only when there is a problem.
+    fn inline_target(
+        &mut self,
+        kind: RefKind,
+        id: &str,
+        loc: impl FnOnce() -> Loc,
+    ) -> Option<Target> {
         let found = self.index.get(id).copied();
         if self.failed(id) {
             return None;
@@ -159,7 +168,7 @@ impl Resolver<'_> {
             None => format!("no {what} has the id `{id}`; define it or fix the reference"),
         };
         self.diags.error(
-            loc,
+            &loc(),
             format!("unknown {what} `{id}` in inline reference"),
             Some(help),
         );

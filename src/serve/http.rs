@@ -1,6 +1,7 @@
 //! The HTTP side of `dossier serve`: the site's files from the output folder (never from
 //! outside it), the 404 page, the live-reload WebSocket and the build status, with the
-//! live-reload client injected into every HTML response.
+//! live-reload client injected into every HTML response. Files answer GET and HEAD only;
+//! any other method gets `405 Method Not Allowed` with `Allow: GET, HEAD`.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::extract::State as AxumState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -123,7 +124,20 @@ enum Reply {
     Forbidden,
 }
 
-async fn site_file(AxumState(state): AxumState<Arc<State>>, uri: Uri) -> Response {
+/// The methods the site's files answer: a static site has nothing to post, put or delete.
+const ALLOW: &str = "GET, HEAD";
+
+async fn site_file(AxumState(state): AxumState<Arc<State>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let allow = [(header::ALLOW, HeaderValue::from_static(ALLOW))];
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            allow,
+            "405 Method Not Allowed\n",
+        )
+            .into_response();
+    }
+    // HEAD runs as GET: hyper sends the same headers, Content-Length included, and no body.
     let raw = uri.path().to_string();
     let task_state = state.clone();
     let reply = tokio::task::spawn_blocking(move || resolve(&task_state, &raw))

@@ -5,7 +5,11 @@
 //! exit code, the messages and the produced files. Add a case by copying a neighbour.
 
 mod build;
+mod catalogue;
 mod errors;
+mod mutations;
+mod output;
 mod quotes;
 mod support;
+mod trust;
 mod workflow;

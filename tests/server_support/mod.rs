@@ -115,6 +115,11 @@ impl Server {
         get(self.port, raw_path)
     }
 
+    /// `METHOD raw_path` with an empty body, sent byte for byte.
+    pub fn request(&self, method: &str, raw_path: &str) -> Response {
+        request(self.port, method, raw_path).unwrap_or_else(|e| panic!("{method} {raw_path}: {e}"))
+    }
+
     /// The server's view of the last build: `/__dossier/status` as JSON.
     pub fn status(&self) -> serde_json::Value {
         let r = self.get("/__dossier/status");
@@ -207,39 +212,51 @@ fn parse_serving(line: &str) -> (u16, String) {
 
 /// A minimal HTTP/1.1 GET over a fresh connection.
 pub fn get(port: u16, raw_path: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
+    request(port, "GET", raw_path).unwrap_or_else(|e| panic!("GET {raw_path}: {e}"))
+}
+
+/// A minimal HTTP/1.1 request with an empty body over a fresh connection, read to its end;
+/// `Err` says what went wrong, so that threads of a load test can count failures.
+pub fn request(port: u16, method: &str, raw_path: &str) -> Result<Response, String> {
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("cannot connect: {e}"))?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("read timeout");
-    let request =
-        format!("GET {raw_path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).expect("send request");
+        .map_err(|e| format!("cannot set a timeout: {e}"))?;
+    let request = format!(
+        "{method} {raw_path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send: {e}"))?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("cannot read the response: {e}"))?;
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("response has a header");
+        .ok_or_else(|| format!("no header end in {} bytes", raw.len()))?;
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
     let status = lines
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
-        .expect("status line");
+        .ok_or_else(|| format!("no status line in `{head}`"))?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
-    assert!(
-        !headers
-            .iter()
-            .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")),
-        "the test client does not decode chunked bodies"
-    );
-    Response {
+    if headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        return Err("the test client does not decode chunked bodies".into());
+    }
+    Ok(Response {
         status,
         headers,
         body: raw[split + 4..].to_vec(),
-    }
+    })
 }
