@@ -111,14 +111,14 @@ fn main() -> ExitCode {
                     .as_ref()
                     .map_or_else(|_| "the output".into(), |o| o.display().to_string());
                 format!(
-                    "built {} pages into {out}: {} claims, {} discrepancies",
-                    c.site
-                        .files
-                        .iter()
-                        .filter(|f| f.path.ends_with(".html"))
-                        .count(),
-                    c.model.claims.len(),
-                    c.analysis.discrepancies.len()
+                    "built {} into {out}: {}, {}",
+                    count(pages(c), "page", "pages"),
+                    count(c.model.claims.len(), "claim", "claims"),
+                    count(
+                        c.analysis.discrepancies.len(),
+                        "discrepancy",
+                        "discrepancies"
+                    )
                 )
             })
         }
@@ -133,15 +133,15 @@ fn main() -> ExitCode {
             };
             finish(dossier::check(&options), |c| {
                 format!(
-                    "checked {} entities, {} claims, {} discrepancies, {} pages: no errors",
-                    c.model.entities.len(),
-                    c.model.claims.len(),
-                    c.analysis.discrepancies.len(),
-                    c.site
-                        .files
-                        .iter()
-                        .filter(|f| f.path.ends_with(".html"))
-                        .count()
+                    "checked {}, {}, {}, {}: no errors",
+                    count(c.model.entities.len(), "entity", "entities"),
+                    count(c.model.claims.len(), "claim", "claims"),
+                    count(
+                        c.analysis.discrepancies.len(),
+                        "discrepancy",
+                        "discrepancies"
+                    ),
+                    count(pages(c), "page", "pages")
                 )
             })
         }
@@ -207,6 +207,20 @@ fn new_briefing(name: &std::path::Path) -> ExitCode {
     }
 }
 
+/// `1 claim`, `2 claims`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The HTML pages of a built site.
+fn pages(c: &Compiled) -> usize {
+    c.site
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count()
+}
+
 /// Prints the diagnostics and a summary; returns the exit code.
 fn finish(
     result: dossier::error::Result<Compiled>,
@@ -220,15 +234,15 @@ fn finish(
             }
             if compiled.diags.has_errors() {
                 eprintln!(
-                    "{} error(s), {} warning(s): nothing was written",
-                    compiled.diags.error_count(),
-                    compiled.diags.warning_count()
+                    "{}, {}: nothing was written",
+                    count(compiled.diags.error_count(), "error", "errors"),
+                    count(compiled.diags.warning_count(), "warning", "warnings")
                 );
                 ExitCode::from(1)
             } else {
                 let warnings = compiled.diags.warning_count();
                 let extra = if warnings > 0 {
-                    format!(" ({warnings} warning(s))")
+                    format!(" ({})", count(warnings, "warning", "warnings"))
                 } else {
                     String::new()
                 };

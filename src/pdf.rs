@@ -142,6 +142,13 @@ fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
             tail.join("\n")
         )));
     }
+    // A temporary file is private (0600); the briefing is an ordinary document.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(partial.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(write_err(partial.path()))?;
+    }
     partial.persist(output).map_err(|e| Error::Write {
         path: output.to_path_buf(),
         source: e.error,
