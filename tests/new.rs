@@ -45,7 +45,7 @@ fn a_new_briefing_checks_and_builds_with_one_discrepancy() {
         text(&check.stderr)
     );
     assert!(
-        text(&check.stdout).contains("1 discrepancies"),
+        text(&check.stdout).contains("1 discrepancy,"),
         "{}",
         text(&check.stdout)
     );
