@@ -1,31 +1,14 @@
 //! `dossier build -o`: every route to a folder that is not a previous build is refused and the
 //! folder is left untouched; the swap is atomic, and interrupted builds are cleaned up.
 
-use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Fixture, Run};
+use crate::support::{Fixture, Run, run_in};
 
 const PAUSE: &str = "DOSSIER_TEST_SWAP_PAUSE_MS";
-
-/// Runs `dossier ARGS...` in `cwd` with extra environment variables.
-fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run dossier");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Every file under `dir` with its bytes, sorted.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -4,7 +4,8 @@
 mod fixtures;
 pub use fixtures::{copy_dir, fixtures};
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use scraper::{Html, Selector};
@@ -56,17 +57,7 @@ impl Fixture {
 
     /// Runs `dossier ARGS...` in the briefing folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(args)
-            .current_dir(&self.root)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run dossier");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_in(&self.root, args, &[])
     }
 
     /// Builds into `public/` and expects success.
@@ -100,6 +91,22 @@ impl Run {
                 self.stderr
             );
         }
+    }
+}
+
+/// Runs `dossier ARGS...` in `cwd` with extra environment variables.
+pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run dossier");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
