@@ -262,10 +262,11 @@ pub fn display_rel(root: &Path, path: &Path) -> String {
     relative(root, path).unwrap_or_else(|| path.display().to_string())
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn links_are_followed_only_inside_the_briefing() {
         let dir = tempfile::tempdir().expect("temp");
