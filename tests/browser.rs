@@ -119,7 +119,9 @@ impl Driver {
         });
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
-        ClientBuilder::native()
+        // chromedriver speaks plain HTTP on loopback: no TLS stack (and no OpenSSL) needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
