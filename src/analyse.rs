@@ -54,6 +54,10 @@ impl DiscrepancyKind {
         }
     }
 
+    pub fn severity(&self) -> Severity {
+        Severity::Flag
+    }
+
     pub fn slug(&self) -> String {
         match self {
             DiscrepancyKind::ValueConflict => "value-conflict".into(),
@@ -93,6 +97,21 @@ pub struct Discrepancy {
     pub drift: Vec<WordDiff>,
     /// Indices into [`Model::notes`].
     pub notes: Vec<usize>,
+    /// The reading best supported: the one holding a note's `best` claim, else the one strictly
+    /// more sources give than any other. `None` on a tie.
+    pub best: Option<usize>,
+    /// The analyst's verdict, from the first note that gives one.
+    pub verdict: Option<String>,
+}
+
+/// How loudly a finding is shown: flags for real disagreements, marks for soft findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Shown quietly: a reader may want to know, nobody is wrong.
+    Mark,
+    /// A real disagreement between or within sources.
+    Flag,
 }
 
 #[derive(Debug, Default)]
@@ -119,6 +138,10 @@ pub fn analyse(model: &Model) -> Analysis {
     }
     quote_drift(model, &mut found);
     attach_notes(model, &mut found);
+    for d in &mut found {
+        d.best = best_reading(model, d);
+        d.verdict = (d.notes.iter()).find_map(|n| model.notes[*n].verdict.clone());
+    }
 
     let mut analysis = Analysis {
         by_claim: vec![Vec::new(); model.claims.len()],
@@ -219,6 +242,8 @@ fn value_conflicts(
             readings: all,
             drift: Vec::new(),
             notes: Vec::new(),
+            best: None,
+            verdict: None,
         });
     }
     for source in sources {
@@ -240,6 +265,8 @@ fn value_conflicts(
                 readings: own_readings,
                 drift: Vec::new(),
                 notes: Vec::new(),
+                best: None,
+                verdict: None,
             });
         }
     }
@@ -398,9 +425,25 @@ fn quote_drift(model: &Model, found: &mut Vec<Discrepancy>) {
                 readings: variants.into_iter().map(|(_, r)| r).collect(),
                 drift,
                 notes: Vec::new(),
+                best: None,
+                verdict: None,
             });
         }
     }
+}
+
+/// The reading a note names as best, else the one strictly more sources give; none on a tie.
+fn best_reading(model: &Model, d: &Discrepancy) -> Option<usize> {
+    let named: Vec<ClaimId> = (d.notes.iter())
+        .filter_map(|n| model.notes[*n].best)
+        .collect();
+    if let Some(i) = (d.readings.iter()).position(|r| r.claims.iter().any(|c| named.contains(c))) {
+        return Some(i);
+    }
+    let most = d.readings.iter().map(|r| r.sources.len()).max()?;
+    let mut leaders = (d.readings.iter().enumerate()).filter(|(_, r)| r.sources.len() == most);
+    let first = leaders.next()?.0;
+    leaders.next().is_none().then_some(first)
 }
 
 /// Attaches each note to the discrepancies its claims overlap; a note that overlaps none
@@ -447,6 +490,8 @@ fn attach_notes(model: &Model, found: &mut Vec<Discrepancy>) {
             readings: readings(model, &note.claims),
             drift: Vec::new(),
             notes: vec![n],
+            best: None,
+            verdict: None,
         });
     }
 }
