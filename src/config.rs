@@ -34,6 +34,9 @@ pub struct Config {
     pub documents: Option<PathBuf>,
     pub trust_html: bool,
     pub cname: Option<String>,
+    /// How each claim's quote was verified (against its document, or `content/verified.lock`).
+    #[serde(skip)]
+    pub verification: crate::resolve::Verification,
 }
 
 /// Where the site is served from: `https://user.github.io/repo/` or `/repo/` or `/`.

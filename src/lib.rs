@@ -51,11 +51,17 @@ pub struct Compiled {
 /// Runs load, parse, resolve, analyse and render. Content problems are in `diags`;
 /// `Err` is for operational failures (no content folder, unreadable root).
 pub fn compile(options: &Options) -> Result<Compiled> {
+    compile_with(options, false)
+}
+
+/// [`compile`]; for `check`, a missing `documents:` folder is an error.
+fn compile_with(options: &Options, checking: bool) -> Result<Compiled> {
     let mut diags = Diagnostics::new();
     let loaded = load::load(&options.root, &mut diags)?;
     let raw = parse::parse(&loaded, &mut diags);
     let resolve_options = resolve::ResolveOptions {
         require_documents: options.require_documents,
+        require_documents_folder: checking,
     };
     let mut model = resolve::resolve(&raw, &options.root, resolve_options, &mut diags);
     if let Some(url) = &options.base_url {
@@ -86,11 +92,16 @@ pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     Ok(compiled)
 }
 
-/// Runs the whole pipeline and checks the rendered site's internal links, writing nothing.
+/// Runs the whole pipeline and checks the rendered site's internal links. It writes nothing
+/// but `content/verified.lock`, when it passes and the quotes verified against the documents
+/// changed ([`resolve::Verification::save`]).
 pub fn check(options: &Options) -> Result<Compiled> {
-    let mut compiled = compile(options)?;
+    let mut compiled = compile_with(options, true)?;
     if !compiled.diags.has_errors() {
         linkcheck::check(&compiled.site, &mut compiled.diags);
+    }
+    if !compiled.diags.has_errors() {
+        compiled.model.config.verification.save(&options.root)?;
     }
     Ok(compiled)
 }

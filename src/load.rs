@@ -45,9 +45,16 @@ pub struct Loaded {
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
     let content = root.join("content");
     if !content.is_dir() {
+        let why = if !root.exists() {
+            "it does not exist (check the path, or run `dossier new NAME` to start a briefing)"
+        } else if !root.is_dir() {
+            "it is a file (give the folder that holds dossier.yaml and content/)"
+        } else {
+            "it has no content/ folder (run `dossier new NAME` to start one)"
+        };
         return Err(Error::NotABriefing {
-            path: root.to_path_buf(),
-            why: "it has no content/ folder (run `dossier new NAME` to start one)".into(),
+            path: shown(root),
+            why: why.into(),
         });
     }
     let mut loaded = Loaded {
@@ -147,16 +154,19 @@ fn walk(root: &Path, real_root: &Path, dir: &Path, diags: &mut Diagnostics) -> V
                 let rel = err
                     .path()
                     .map_or_else(|| display_rel(root, dir), |p| display_rel(root, p));
-                let what = if err.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
-                } else {
-                    format!("cannot read: {err}")
+                let (what, help) = match err.io_error() {
+                    _ if err.loop_ancestor().is_some() => (
+                        "symbolic link loop".to_string(),
+                        "the link leads to a folder that contains it: remove it, or point it \
+                         elsewhere inside the briefing",
+                    ),
+                    Some(io) => (
+                        format!("cannot read this folder: {io}"),
+                        "check its permissions (it must be readable and searchable), or remove it",
+                    ),
+                    None => (format!("cannot read: {err}"), "fix or remove this entry"),
                 };
-                diags.error(
-                    &Loc::file(&rel),
-                    what,
-                    Some("fix or remove this entry".into()),
-                );
+                diags.error(&Loc::file(&rel), what, Some(help.into()));
             }
         }
     }
@@ -257,9 +267,26 @@ fn relative(base: &Path, path: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// `path` relative to the briefing folder, for messages.
+/// `path` relative to the briefing folder, for messages (a name that is not UTF-8 shows with
+/// replacement characters).
 pub fn display_rel(root: &Path, path: &Path) -> String {
-    relative(root, path).unwrap_or_else(|| path.display().to_string())
+    relative(root, path).unwrap_or_else(|| match path.strip_prefix(root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.display().to_string(),
+    })
+}
+
+/// The briefing folder as messages name it: as given, but the current folder by its path.
+fn shown(root: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        std::env::current_dir().unwrap_or_else(|_| root.to_path_buf())
+    } else {
+        root.to_path_buf()
+    }
 }
 
 #[cfg(test)]

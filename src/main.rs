@@ -35,13 +35,16 @@ enum Command {
         /// The URL the site is served from, e.g. https://user.github.io/repo/.
         #[arg(long)]
         base_url: Option<String>,
+        /// Fail when a source with claims has no document at hand to verify its quotes.
+        #[arg(long)]
+        require_documents: bool,
     },
     /// Validate everything (records, references, quotes, templates, links) without writing.
     Check {
         /// The briefing folder.
         #[arg(default_value = ".")]
         path: PathBuf,
-        /// Fail when a source's document cannot be found to verify its quotes.
+        /// Fail when a source with claims has no document at hand to verify its quotes.
         #[arg(long)]
         require_documents: bool,
     },
@@ -98,11 +101,12 @@ fn main() -> ExitCode {
             path,
             output,
             base_url,
+            require_documents,
         } => {
             let options = Options {
                 root: path,
                 base_url,
-                ..Options::default()
+                require_documents,
             };
             let out = dossier::output_dir(&options.root, output.as_deref());
             let result = dossier::build(&options, output.as_deref());
@@ -231,6 +235,9 @@ fn finish(
             let color = std::io::stderr().is_terminal();
             for d in compiled.diags.sorted() {
                 eprintln!("{}", d.render(color));
+            }
+            if let Some(quotes) = compiled.model.config.verification.summary() {
+                println!("{quotes}");
             }
             if compiled.diags.has_errors() {
                 eprintln!(

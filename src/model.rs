@@ -311,6 +311,47 @@ pub enum Target {
     Note(usize),
 }
 
+/// A Markdown text (a page's body, a `note:` field) with its inline references resolved:
+/// render parses `text` with [`Body::options`] and splices each reference in at its range.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body {
+    pub text: String,
+    /// In order of appearance, outside code; malformed references are not here (they stay
+    /// text).
+    pub refs: Vec<ResolvedRef>,
+}
+
+/// One inline reference of a [`Body`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedRef {
+    /// Byte range in [`Body::text`] of the whole reference, `[[` to `]]` (escapes included).
+    pub range: std::ops::Range<usize>,
+    /// `None` when the reference was reported (unknown id, wrong kind).
+    pub target: Option<Target>,
+    /// The text after `|`; for a reference without a target, that text or the id as written.
+    pub label: Option<String>,
+}
+
+impl Body {
+    /// The Markdown extensions the ranges were found with, which render must parse with.
+    pub fn options() -> pulldown_cmark::Options {
+        crate::parse::markdown::options()
+    }
+
+    /// What the text refers to, in order of appearance.
+    pub fn targets(&self) -> impl Iterator<Item = Target> + '_ {
+        self.refs.iter().filter_map(|r| r.target)
+    }
+}
+
+/// The `note:` fields of claims and analyst notes, resolved: indexed like
+/// [`Model::claims`] and [`Model::notes`].
+#[derive(Debug, Clone, Default)]
+pub struct NoteBodies {
+    pub claims: Vec<Option<Body>>,
+    pub notes: Vec<Option<Body>>,
+}
+
 /// A Markdown page.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -320,9 +361,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub entity: Option<EntityId>,
-    pub body: String,
-    /// Entities and claims the text refers to, in order of appearance.
-    pub refs: Vec<Target>,
+    /// The text after the front matter.
+    pub body: Body,
 }
 
 /// A page that links to an entity.
@@ -330,6 +370,10 @@ pub struct Page {
 pub enum Backlink {
     Entity(EntityId),
     Page(PageId),
+    /// The claim's page (its `note:` mentions the entity).
+    Claim(ClaimId),
+    /// An analyst note, on the discrepancies page: index into [`Model::notes`].
+    Note(usize),
 }
 
 /// The briefing, resolved.
@@ -349,6 +393,8 @@ pub struct Model {
     pub claims_by: Vec<Vec<ClaimId>>,
     /// Per entity, the pages that link to it.
     pub backlinks: Vec<Vec<Backlink>>,
+    /// The `note:` fields, resolved.
+    pub note_bodies: NoteBodies,
     /// Per source, the text of its document when one was found.
     pub documents: Vec<Option<String>>,
 }

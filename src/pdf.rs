@@ -48,7 +48,10 @@ pub fn run(options: &PdfOptions) -> Result<Compiled> {
     let work = tempfile::Builder::new()
         .prefix("dossier-pdf-")
         .tempdir()
-        .map_err(|e| Error::Other(format!("cannot make a temporary folder: {e}")))?;
+        .map_err(|e| Error::TempFolder {
+            dir: std::env::temp_dir(),
+            source: without_path(e),
+        })?;
     let site = work.path().join("site");
     let build = Options {
         root: options.root.clone(),
@@ -60,9 +63,7 @@ pub fn run(options: &PdfOptions) -> Result<Compiled> {
     }
     let page = site.join(PRINT_PAGE);
     if !page.is_file() {
-        return Err(Error::Other(format!(
-            "the build has no {PRINT_PAGE} to print (is templates/print.html overridden?)"
-        )));
+        return Err(Error::NoPrintPage { page: PRINT_PAGE });
     }
     print(&chrome, &page, &options.output_path(), work.path())?;
     Ok(compiled)
@@ -72,17 +73,20 @@ pub fn run(options: &PdfOptions) -> Result<Compiled> {
 pub fn find_chrome(given: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = given {
         return executable(path).then(|| path.to_path_buf()).ok_or_else(|| {
-            Error::Other(format!("--chrome {}: no such executable", path.display()))
+            Error::ChromeNotExecutable {
+                given: "--chrome ",
+                path: path.to_path_buf(),
+            }
         });
     }
     if let Some(path) = std::env::var_os("DOSSIER_CHROME").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
-        return executable(&path).then_some(path.clone()).ok_or_else(|| {
-            Error::Other(format!(
-                "DOSSIER_CHROME={}: no such executable",
-                path.display()
-            ))
-        });
+        return executable(&path)
+            .then_some(path.clone())
+            .ok_or(Error::ChromeNotExecutable {
+                given: "DOSSIER_CHROME=",
+                path,
+            });
     }
     let dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
@@ -91,13 +95,17 @@ pub fn find_chrome(given: Option<&Path>) -> Result<PathBuf> {
         .iter()
         .flat_map(|name| dirs.iter().map(move |d| d.join(name)))
         .find(|p| executable(p))
-        .ok_or_else(|| {
-            Error::Other(
-                "Chromium not found: `dossier pdf` prints with headless Chromium or Chrome. Install it \
-                 (Debian/Ubuntu: `apt-get install chromium`), or pass --chrome PATH, or set DOSSIER_CHROME"
-                    .into(),
-            )
-        })
+        .ok_or(Error::ChromeNotFound)
+}
+
+/// One of tempfile's errors without the random path it names (` at path "..."`): the message
+/// says which folder instead.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((message, _)) => std::io::Error::new(e.kind(), message.to_string()),
+        None => e,
+    }
 }
 
 fn executable(path: &Path) -> bool {
@@ -129,18 +137,25 @@ fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .map_err(|e| Error::Other(format!("cannot run {}: {e}", chrome.display())))?;
+        .map_err(|source| Error::ChromeRun {
+            chrome: chrome.to_path_buf(),
+            source,
+        })?;
     let status = wait(&mut child, chrome)?;
     let written = std::fs::read(partial.path()).unwrap_or_default();
     if !status.success() || !written.starts_with(b"%PDF") {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(12).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(Error::Other(format!(
-            "{} did not print the PDF ({status}):\n{}",
-            chrome.display(),
-            tail.join("\n")
-        )));
+        return Err(Error::ChromeFailed {
+            chrome: chrome.to_path_buf(),
+            status,
+            log: if tail.is_empty() {
+                "(it wrote no messages)".into()
+            } else {
+                tail.join("\n")
+            },
+        });
     }
     // A temporary file is private (0600); the briefing is an ordinary document.
     #[cfg(unix)]
@@ -188,18 +203,17 @@ fn wait(child: &mut std::process::Child, chrome: &Path) -> Result<std::process::
             Ok(None) if started.elapsed() > TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(Error::Other(format!(
-                    "{} did not finish printing within {} s",
-                    chrome.display(),
-                    TIMEOUT.as_secs()
-                )));
+                return Err(Error::ChromeTimeout {
+                    chrome: chrome.to_path_buf(),
+                    secs: TIMEOUT.as_secs(),
+                });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => {
-                return Err(Error::Other(format!(
-                    "waiting for {}: {e}",
-                    chrome.display()
-                )));
+            Err(source) => {
+                return Err(Error::ChromeRun {
+                    chrome: chrome.to_path_buf(),
+                    source,
+                });
             }
         }
     }

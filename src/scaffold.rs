@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, read_err, write_err};
 
-/// The files of a new briefing: (path inside it, text). `{{TITLE}}` is replaced.
+/// The files of a new briefing: (path inside it, text). `{{TITLE}}` is replaced by the title
+/// as a YAML string, `{{NAME}}` by the title as written.
 const FILES: &[(&str, &str)] = &[
+    ("README.md", README_MD),
     ("dossier.yaml", DOSSIER_YAML),
     ("content/index.md", INDEX_MD),
     ("content/records.yaml", RECORDS_YAML),
@@ -37,7 +39,9 @@ pub fn create(path: &Path) -> Result<Vec<&'static str>> {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(write_err(dir))?;
         }
-        let text = text.replace("{{TITLE}}", &yaml_string(&title));
+        let text = text
+            .replace("{{TITLE}}", &yaml_string(&title))
+            .replace("{{NAME}}", &title);
         std::fs::write(&file, text).map_err(write_err(&file))?;
     }
     if path.is_dir() {
@@ -99,6 +103,41 @@ fn yaml_string(text: &str) -> String {
         .collect();
     format!("\"{escaped}\"")
 }
+
+const README_MD: &str = r#"# {{NAME}}
+
+An annotated briefing made with Dossier: summaries in `content/*.md`, fact records (people,
+organizations, sources and the claims they make) in `content/*.yaml`, settings in
+`dossier.yaml`.
+
+## Write and preview
+
+```sh
+dossier serve      # builds into public/ and serves it at http://127.0.0.1:1111/
+```
+
+Edit any file under `content/` (or `dossier.yaml`): the open page reloads by itself. A broken
+edit keeps the last good site up and shows the error, with its file and line, in the browser
+and the terminal.
+
+## Check and build
+
+```sh
+dossier check      # every record, reference, quote and link; writes nothing
+dossier build      # the static site, into public/
+dossier pdf        # the whole briefing as briefing.pdf (needs Chromium)
+```
+
+`dossier check` exits with status 1 and lists every problem when something is wrong; fix them
+before publishing.
+
+## Publish
+
+`public/` is a plain static site: copy it to any web server. For GitHub Pages, push this folder
+to a GitHub repository, set Settings > Pages > Source to "GitHub Actions", and fill in
+`DOSSIER_GIT` in `.github/workflows/pages.yml`: every push to `main` then checks, builds and
+publishes the briefing.
+"#;
 
 const DOSSIER_YAML: &str = r#"# The briefing's settings: see the Dossier README for every key.
 title: {{TITLE}}

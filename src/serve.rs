@@ -92,11 +92,14 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         ..Options::default()
     };
     let out = std::path::absolute(crate::output_dir(&options.root, None)?)
-        .map_err(|e| Error::Other(format!("cannot resolve the output folder: {e}")))?;
+        .map_err(|source| Error::NoCurrentFolder { source })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Other(format!("cannot start the server runtime: {e}")))?;
+        .map_err(|source| Error::Start {
+            what: "the server's threads",
+            source,
+        })?;
     let result = runtime.block_on(serve(options, build_options, out));
     runtime.shutdown_timeout(Duration::from_secs(1));
     result
@@ -106,10 +109,10 @@ async fn serve(options: &ServeOptions, build_options: Options, out: PathBuf) -> 
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e} (try another --port)")))?;
+        .map_err(|source| listen_error(addr, source))?;
     let local = listener
         .local_addr()
-        .map_err(|e| Error::Other(format!("cannot read the server address: {e}")))?;
+        .map_err(|source| Error::Listen { addr, source })?;
     let (events, _) = broadcast::channel(16);
     let state = Arc::new(State {
         out,
@@ -124,21 +127,32 @@ async fn serve(options: &ServeOptions, build_options: Options, out: PathBuf) -> 
         loopback: options.bind.is_loopback(),
     });
     let first = watch::rebuild(&state, &build_options, watch::Change::Full, None)?;
+    // Watching before saying so: an edit made as soon as `Serving` shows is rebuilt.
+    watch::watch(state.clone(), build_options)?;
     let url = format!("http://{}{}", display_host(local), first.base_path);
     println!("Serving {} at {url} (Ctrl-C to stop)", first.title);
-    watch::watch(state.clone(), build_options)?;
     if options.open {
         open_browser(&url);
     }
     let app = http::router(state);
     tokio::select! {
         served = axum::serve(listener, app).into_future() => {
-            served.map_err(|e| Error::Other(format!("the server stopped: {e}")))
+            served.map_err(|source| Error::ServerStopped { source })
         }
         () = stop_signal() => {
             println!("Stopped.");
             Ok(())
         }
+    }
+}
+
+/// Why the server cannot listen on `addr`: a port in use is the common case, and says so.
+fn listen_error(addr: SocketAddr, source: std::io::Error) -> Error {
+    match source.kind() {
+        std::io::ErrorKind::AddrInUse => Error::PortInUse { addr, source },
+        std::io::ErrorKind::AddrNotAvailable => Error::NotLocalAddress { addr, source },
+        std::io::ErrorKind::PermissionDenied => Error::PortDenied { addr, source },
+        _ => Error::Listen { addr, source },
     }
 }
 

@@ -117,6 +117,15 @@ pub fn check_output(out: &Path, root: Option<&Path>) -> Result<()> {
             why: format!("{why}; choose another --output, such as the briefing's public/"),
         })
     };
+    // What is there may be someone's: it can be moved away, and then the path is free.
+    let occupied = |why: &str| {
+        Err(Error::UnsafeOutput {
+            path: out.to_path_buf(),
+            why: format!(
+                "{why}; move it away (Dossier never deletes it), or choose another --output"
+            ),
+        })
+    };
     if out.parent().is_none() {
         return refuse("it is the root of the file system");
     }
@@ -142,20 +151,19 @@ pub fn check_output(out: &Path, root: Option<&Path>) -> Result<()> {
         other => other.map_err(read_err(out))?,
     };
     if !meta.is_dir() {
-        return refuse("it is a file, not a folder");
+        return occupied("it is a file, not a folder");
     }
     if out.join(MARKER).is_file() {
         return Ok(());
     }
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::Other(format!("no current folder: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|source| Error::NoCurrentFolder { source })?;
     if resolve(&cwd)?.starts_with(out) {
         return refuse(&format!(
             "it is the current folder or contains it, and was not written by Dossier (no {MARKER} file)"
         ));
     }
     if fs::read_dir(out).map_err(read_err(out))?.next().is_some() {
-        return refuse(&format!(
+        return occupied(&format!(
             "it is not empty and was not written by Dossier (no {MARKER} file)"
         ));
     }
@@ -234,12 +242,11 @@ impl Staged {
         }
         let back = if old == site { aside } else { site };
         if let Err(e) = exchange(&old, &self.out, &back) {
-            let kept = self.staging.keep();
-            return Err(Error::Other(format!(
-                "{} was replaced during the build and could not be put back ({e}); it is in {}",
-                self.out.display(),
-                kept.display()
-            )));
+            return Err(Error::OutputReplaced {
+                path: self.out,
+                kept: self.staging.keep(),
+                source: Box::new(e),
+            });
         }
         Err(Error::UnsafeOutput {
             path: self.out,

@@ -147,7 +147,76 @@ pub fn is_slug(s: &str) -> bool {
 /// where the run starts). Consecutive text events are one run, as the renderer sees them:
 /// pulldown-cmark splits text at escapes and brackets.
 pub fn text_runs(body: &str) -> Vec<(String, usize)> {
-    let mut runs: Vec<(String, usize)> = Vec::new();
+    runs(body)
+        .into_iter()
+        .map(|run| {
+            let start = run.pieces.first().map_or(0, |p| p.source.start);
+            (run.text, start)
+        })
+        .collect()
+}
+
+/// The references in a Markdown body outside code, located in `body` itself: a reference's
+/// range runs from its `[[` to its `]]` in the source (escapes and entities inside it
+/// included), an error's offset is where its `[[` is. The same references, in the same order,
+/// as [`scan_refs`] finds in each of the [`text_runs`].
+pub fn locate_refs(body: &str) -> Vec<Result<RefSpec, RefError>> {
+    let mut found = Vec::new();
+    for run in runs(body) {
+        for r in scan_refs(&run.text) {
+            found.push(match r {
+                Ok(mut spec) => {
+                    let start = run.source(spec.range.start, false);
+                    let end = run.source(spec.range.end, true);
+                    spec.range = start..end.max(start);
+                    Ok(spec)
+                }
+                Err(mut err) => {
+                    err.offset = run.source(err.offset, false);
+                    Err(err)
+                }
+            });
+        }
+    }
+    found
+}
+
+/// A run of text events, and where each of them came from.
+struct Run {
+    text: String,
+    pieces: Vec<Piece>,
+}
+
+/// One text event of a run.
+struct Piece {
+    /// Where it starts in the run's text.
+    at: usize,
+    /// Its bytes in the body.
+    source: Range<usize>,
+    /// Whether its text is those bytes (not an escape, an entity or a smart quote).
+    verbatim: bool,
+}
+
+impl Run {
+    /// The offset in the body of byte `at` of the run's text: of the byte before it when `end`
+    /// (an exclusive end). Inside a piece that is not verbatim, its start (or end).
+    fn source(&self, at: usize, end: bool) -> usize {
+        let probe = if end { at.saturating_sub(1) } else { at };
+        let i = self.pieces.partition_point(|p| p.at <= probe);
+        let Some(piece) = i.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
+            return 0;
+        };
+        match (piece.verbatim, end) {
+            (true, _) => piece.source.start + at.saturating_sub(piece.at),
+            (false, false) => piece.source.start,
+            (false, true) => piece.source.end,
+        }
+    }
+}
+
+/// The one walk of a body's events that finds its prose.
+fn runs(body: &str) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
     let mut in_code = false;
     let mut after_text = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -155,9 +224,22 @@ pub fn text_runs(body: &str) -> Vec<(String, usize)> {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(text) if !in_code => {
+                let verbatim = body.get(range.clone()) == Some(&*text);
+                let mut piece = Piece {
+                    at: 0,
+                    source: range,
+                    verbatim,
+                };
                 match runs.last_mut() {
-                    Some((run, _)) if after_text => run.push_str(&text),
-                    _ => runs.push((text.into_string(), range.start)),
+                    Some(run) if after_text => {
+                        piece.at = run.text.len();
+                        run.text.push_str(&text);
+                        run.pieces.push(piece);
+                    }
+                    _ => runs.push(Run {
+                        text: text.into_string(),
+                        pieces: vec![piece],
+                    }),
                 }
                 after_text = true;
                 continue;
@@ -216,5 +298,88 @@ mod tests {
         let all: String = runs.iter().map(|(t, _)| t.as_str()).collect();
         assert!(all.contains("[[a]]"));
         assert!(!all.contains("[[b]]") && !all.contains("[[c]]"));
+    }
+
+    /// The source text of each located reference.
+    fn located(body: &str) -> Vec<&str> {
+        locate_refs(body)
+            .into_iter()
+            .map(|r| &body[r.expect("valid").range])
+            .collect()
+    }
+
+    #[test]
+    fn references_are_located_in_the_source() {
+        let body = "Žemė – “see” [[lithuania]] and [[claim:c-1|ąžuolas]] ✓ [[discrepancy:d]]\n";
+        assert_eq!(
+            located(body),
+            [
+                "[[lithuania]]",
+                "[[claim:c-1|ąžuolas]]",
+                "[[discrepancy:d]]"
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_lines_keep_their_offsets() {
+        let body = "---\r\nnot front matter\r\n\r\nŁódź\r\nthen [[a]]\r\n\r\n> ü [[b|x]]\r\n";
+        let refs: Vec<RefSpec> = locate_refs(body)
+            .into_iter()
+            .map(|r| r.expect("valid"))
+            .collect();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(&body[refs[0].range.clone()], "[[a]]");
+        assert_eq!(&body[refs[1].range.clone()], "[[b|x]]");
+        assert_eq!(refs[1].label.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn escapes_and_entities_inside_a_reference_are_part_of_it() {
+        // In a table `\|` keeps the cell whole; `&#91;` is a `[`; the text of `\[` is its `[`
+        // alone, so the backslash stays outside.
+        let body = "| a |\n|---|\n| é [[x\\|y]] |\n\n&#91;[b]] and \\[[c]]\n";
+        assert_eq!(located(body), ["[[x\\|y]]", "&#91;[b]]", "[[c]]"]);
+    }
+
+    #[test]
+    fn located_errors_point_at_their_brackets() {
+        let body = "ä [[Bad Id]]\n\nö [[open\n";
+        let offsets: Vec<usize> = locate_refs(body)
+            .into_iter()
+            .map(|r| r.expect_err("malformed").offset)
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                body.find("[[Bad").unwrap_or(0),
+                body.find("[[open").unwrap_or(0)
+            ]
+        );
+    }
+
+    #[test]
+    fn located_references_are_those_of_the_runs() {
+        let body =
+            "A [[a]] `[[b]]`\n\n```\n[[c]]\n```\n\n    [[d]]\n\n[*[[e]]*](x) [[Bad]] [[f|g]]\n";
+        let scanned: Vec<_> = text_runs(body)
+            .into_iter()
+            .flat_map(|(run, _)| scan_refs(&run))
+            .map(|r| r.map(|s| (s.kind, s.id, s.label)).map_err(|e| e.message))
+            .collect();
+        let found: Vec<_> = locate_refs(body)
+            .into_iter()
+            .map(|r| r.map(|s| (s.kind, s.id, s.label)).map_err(|e| e.message))
+            .collect();
+        assert_eq!(found, scanned);
+        assert_eq!(located_ok(body), ["[[a]]", "[[e]]", "[[f|g]]"]);
+    }
+
+    fn located_ok(body: &str) -> Vec<&str> {
+        locate_refs(body)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|r| &body[r.range])
+            .collect()
     }
 }

@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
+use super::views::DiscLink;
 use super::{Ctx, esc, shorten};
 use crate::analyse::Discrepancy;
-use crate::model::{ClaimId, EntityId, EntityKind};
+use crate::model::{EntityId, EntityKind};
 
 /// One column of the timeline: a date and how many of its claims are disputed.
 pub struct Moment<'a> {
@@ -72,19 +73,26 @@ pub fn timeline(moments: &[Moment]) -> String {
     svg
 }
 
-/// Whether a source agrees with the leading reading of a discrepancy.
+/// Whether a source agrees with the best-supported reading of a discrepancy.
 #[derive(Clone, Copy, PartialEq)]
 enum Stance {
     Agrees,
     Disagrees,
     Both,
+    /// It gives a reading, and no reading is best supported (a tie).
+    Tied,
     Silent,
 }
 
-/// Sources (columns) against discrepancies (rows): agrees with the best-supported reading
-/// (the note's `best`, else the reading most sources give), disagrees, both, or silent.
-pub fn agreement(ctx: &Ctx, discs: &[&Discrepancy], titles: &[String]) -> String {
+/// What the legend says of the tied mark, when a row has one.
+const TIED: &str = " · ○ a tie: no reading is best supported";
+
+/// Sources (columns) against discrepancies (rows, titled by their `links`): agrees with the
+/// best-supported reading ([`Discrepancy::best`]), disagrees, both, silent, or gives a
+/// reading of a tie.
+pub fn agreement(ctx: &Ctx, links: &[DiscLink]) -> String {
     let model = ctx.model;
+    let discs = &ctx.analysis.discrepancies;
     let sources: Vec<EntityId> = (0..model.entities.len())
         .map(EntityId)
         .filter(|e| model.entity(*e).kind == EntityKind::Source)
@@ -95,9 +103,11 @@ pub fn agreement(ctx: &Ctx, discs: &[&Discrepancy], titles: &[String]) -> String
     let (label_w, col, row, top) = (330, 64, 22, 64);
     let width = label_w + col * sources.len() + 8;
     let height = top + row * discs.len() + 44;
+    let tied = discs.iter().any(|d| d.best.is_none());
     let mut svg = format!(
         "<svg class=\"chart chart-agreement\" role=\"img\" aria-labelledby=\"agreement-title\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\
-<title id=\"agreement-title\">Which source agrees with the best-supported reading of each discrepancy: ✓ agrees, ✗ disagrees, ± gives both, · silent</title>"
+<title id=\"agreement-title\">Which source agrees with the best-supported reading of each discrepancy: ✓ agrees, ✗ disagrees, ± gives both, · silent{}</title>",
+        if tied { TIED } else { "" }
     );
     for (j, s) in sources.iter().enumerate() {
         let x = label_w + j * col + col / 2;
@@ -108,7 +118,7 @@ pub fn agreement(ctx: &Ctx, discs: &[&Discrepancy], titles: &[String]) -> String
             esc(model.short_name(*s))
         );
     }
-    for (i, (d, title)) in discs.iter().zip(titles).enumerate() {
+    for (i, (d, link)) in discs.iter().zip(links).enumerate() {
         let y = top + i * row;
         if i % 2 == 0 {
             let _ = write!(
@@ -120,15 +130,14 @@ pub fn agreement(ctx: &Ctx, discs: &[&Discrepancy], titles: &[String]) -> String
             svg,
             "<text x=\"4\" y=\"{}\" class=\"label\">{}</text>",
             y + 15,
-            esc(&shorten(title, 46))
+            esc(&shorten(&link.title, 46))
         );
-        let leading = leading_reading(ctx, d);
         for (j, s) in sources.iter().enumerate() {
-            let stance = stance(d, leading, *s);
-            let (symbol, class) = match stance {
+            let (symbol, class) = match stance(d, *s) {
                 Stance::Agrees => ("✓", "agrees"),
                 Stance::Disagrees => ("✗", "disagrees"),
                 Stance::Both => ("±", "both"),
+                Stance::Tied => ("○", "tied"),
                 Stance::Silent => ("·", "silent"),
             };
             let x = label_w + j * col + col / 2;
@@ -141,47 +150,25 @@ pub fn agreement(ctx: &Ctx, discs: &[&Discrepancy], titles: &[String]) -> String
     }
     let _ = write!(
         svg,
-        "<text x=\"4\" y=\"{}\" class=\"legend\">✓ agrees with the best-supported reading · ✗ disagrees · ± gives both · · silent</text></svg>",
-        height - 14
+        "<text x=\"4\" y=\"{}\" class=\"legend\">✓ agrees with the best-supported reading · ✗ disagrees · ± gives both · · silent{}</text></svg>",
+        height - 14,
+        if tied { TIED } else { "" }
     );
     svg
 }
 
-/// The index of the reading that leads: the one with the note's best claim, else the one
-/// most sources give (the first on a tie).
-fn leading_reading(ctx: &Ctx, d: &Discrepancy) -> usize {
-    let best: Vec<ClaimId> = d
-        .notes
-        .iter()
-        .filter_map(|n| ctx.model.notes[*n].best)
-        .collect();
-    if let Some(i) = d
-        .readings
-        .iter()
-        .position(|r| r.claims.iter().any(|c| best.contains(c)))
-    {
-        return i;
-    }
-    let most = d
-        .readings
-        .iter()
-        .map(|r| r.sources.len())
-        .max()
-        .unwrap_or(0);
-    d.readings
-        .iter()
-        .position(|r| r.sources.len() == most)
-        .unwrap_or(0)
-}
-
-fn stance(d: &Discrepancy, leading: usize, source: EntityId) -> Stance {
+fn stance(d: &Discrepancy, source: EntityId) -> Stance {
     let gives = |i: usize| {
         d.readings
             .get(i)
             .is_some_and(|r| r.sources.contains(&source))
     };
-    let agrees = gives(leading);
-    let other = (0..d.readings.len()).any(|i| i != leading && gives(i));
+    let Some(best) = d.best else {
+        let any = (0..d.readings.len()).any(gives);
+        return if any { Stance::Tied } else { Stance::Silent };
+    };
+    let agrees = gives(best);
+    let other = (0..d.readings.len()).any(|i| i != best && gives(i));
     match (agrees, other) {
         (true, true) => Stance::Both,
         (true, false) => Stance::Agrees,
@@ -193,6 +180,40 @@ fn stance(d: &Discrepancy, leading: usize, source: EntityId) -> Stance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyse::{DiscrepancyKind, Reading};
+    use crate::model::ClaimId;
+
+    fn conflict(best: Option<usize>) -> Discrepancy {
+        let reading = |value: &str, c: usize, s: usize| Reading {
+            value: value.into(),
+            claims: vec![ClaimId(c)],
+            sources: vec![EntityId(s)],
+        };
+        Discrepancy {
+            id: "d".into(),
+            kind: DiscrepancyKind::ValueConflict,
+            subject: None,
+            property: None,
+            speaker: None,
+            claims: vec![ClaimId(0), ClaimId(1)],
+            readings: vec![reading("2026", 0, 0), reading("2023", 1, 1)],
+            drift: Vec::new(),
+            notes: Vec::new(),
+            best,
+            verdict: None,
+        }
+    }
+
+    #[test]
+    fn a_tie_ticks_no_reading() {
+        let tie = conflict(None);
+        assert!(stance(&tie, EntityId(0)) == Stance::Tied);
+        assert!(stance(&tie, EntityId(1)) == Stance::Tied);
+        assert!(stance(&tie, EntityId(2)) == Stance::Silent);
+        let decided = conflict(Some(1));
+        assert!(stance(&decided, EntityId(0)) == Stance::Disagrees);
+        assert!(stance(&decided, EntityId(1)) == Stance::Agrees);
+    }
 
     #[test]
     fn timeline_labels_counts_and_dates() {

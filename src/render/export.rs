@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::views::DiscLink;
-use super::{Ctx, OutputFile};
-use crate::model::{Details, EntityKind, Value};
+use super::{Ctx, OutputFile, urls};
+use crate::error::Error;
+use crate::model::{Details, EntityId, EntityKind, Value};
 
 #[derive(Serialize)]
 struct Facts<'a> {
@@ -79,10 +80,28 @@ struct DiscOut<'a> {
 }
 
 /// Builds `facts.json`.
-pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
+pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
     let model = ctx.model;
-    let id = |e: crate::model::EntityId| model.entity(e).id.as_str();
-    let entities = model
+    let facts = Facts {
+        version: 1,
+        title: &model.config.title,
+        date: model.config.date.map(|d| d.to_string()),
+        entities: entities(ctx),
+        claims: claims(ctx),
+        discrepancies: discrepancies(ctx, links),
+    };
+    let bytes = serde_json::to_vec_pretty(&facts)
+        .map_err(|e| Error::Other(format!("cannot serialise facts.json: {e}")))?;
+    Ok(OutputFile {
+        path: "facts.json".into(),
+        bytes,
+    })
+}
+
+fn entities<'a>(ctx: &Ctx<'a>) -> Vec<EntityOut<'a>> {
+    let model = ctx.model;
+    let id = |e: EntityId| model.entity(e).id.as_str();
+    model
         .entities
         .iter()
         .enumerate()
@@ -91,7 +110,7 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
             kind: e.kind,
             name: &e.name,
             aliases: &e.aliases,
-            url: model.entity_url(crate::model::EntityId(i)),
+            url: urls::entity(model, EntityId(i)),
             source: match &e.details {
                 Details::Source(s) => Some(SourceOut {
                     outlet: s.outlet.as_deref(),
@@ -106,8 +125,13 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
                 _ => None,
             },
         })
-        .collect();
-    let claims = model
+        .collect()
+}
+
+fn claims<'a>(ctx: &Ctx<'a>) -> Vec<ClaimOut<'a>> {
+    let model = ctx.model;
+    let id = |e: EntityId| model.entity(e).id.as_str();
+    model
         .claims
         .iter()
         .enumerate()
@@ -143,9 +167,13 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
                 .map(|d| ctx.analysis.discrepancies[*d].id.as_str())
                 .collect(),
         })
-        .collect();
-    let discrepancies = ctx
-        .analysis
+        .collect()
+}
+
+fn discrepancies<'a>(ctx: &Ctx<'a>, links: &'a [DiscLink]) -> Vec<DiscOut<'a>> {
+    let model = ctx.model;
+    let id = |e: EntityId| model.entity(e).id.as_str();
+    ctx.analysis
         .discrepancies
         .iter()
         .zip(links)
@@ -174,22 +202,7 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> OutputFile {
                 .iter()
                 .map(|n| model.notes[*n].id.as_str())
                 .collect(),
-            verdict: d
-                .notes
-                .iter()
-                .find_map(|n| model.notes[*n].verdict.as_deref()),
+            verdict: d.verdict.as_deref(),
         })
-        .collect();
-    let facts = Facts {
-        version: 1,
-        title: &model.config.title,
-        date: model.config.date.map(|d| d.to_string()),
-        entities,
-        claims,
-        discrepancies,
-    };
-    OutputFile {
-        path: "facts.json".into(),
-        bytes: serde_json::to_vec_pretty(&facts).unwrap_or_default(),
-    }
+        .collect()
 }

@@ -1,14 +1,15 @@
-//! Markdown to HTML: inline references become links and flags, fenced code is highlighted,
-//! and raw HTML is sanitised unless the briefing trusts it.
+//! Markdown to HTML: inline references (resolved, at their ranges in the text) become links
+//! and flags, fenced code is highlighted, and raw HTML is sanitised unless the briefing
+//! trusts it.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use super::{Ctx, esc};
-use crate::model::Target;
-use crate::parse::markdown::{RefKind, options, scan_refs};
+use crate::model::{Body, ResolvedRef, Target};
 
 /// Put before every id the analyst's Markdown or HTML sets (`<span id>`, `## T {#id}`,
 /// footnotes), as GitHub puts `user-content-`. Dossier's own anchors are made of lowercase
@@ -58,26 +59,48 @@ fn prefix_user_ids<'u>(element: &str, attribute: &str, value: &'u str) -> Option
 }
 
 /// Renders `body` for a page whose root prefix is `root` (`""`, `"../"`).
-pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
+pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
+    let html = render(body, |r, plain| reference(r, plain, root, ctx));
+    if ctx.model.config.trust_html {
+        html
+    } else {
+        SANITIZER.clean(&html).to_string()
+    }
+}
+
+/// The anchor of the discrepancy analyst note `n` explains, on the discrepancies page.
+pub fn note_anchor<'c>(ctx: &Ctx<'c>, n: usize) -> &'c str {
+    let disc = ctx.analysis.by_note.get(n).copied().flatten();
+    match disc.and_then(|d| ctx.analysis.discrepancies.get(d)) {
+        Some(d) => &d.id,
+        None => ctx.model.notes.get(n).map_or("", |note| &note.id),
+    }
+}
+
+/// `body` as HTML (not sanitised), each reference replaced by what `reference` makes of it
+/// (`plain`: inside a link or an image's alt text, where only text may stand).
+fn render(body: &Body, mut reference: impl FnMut(&ResolvedRef, bool) -> Event<'static>) -> String {
+    let text = body.text.as_str();
+    let mut splice = Splice {
+        text,
+        refs: &body.refs,
+        next: 0,
+        done: 0,
+    };
     let mut events: Vec<Event> = Vec::new();
-    let mut pending = String::new();
     let mut code: Option<(String, String)> = None;
-    // Inside a link or an image's alt text a reference can only be plain text.
     let mut plain = 0usize;
-    for event in Parser::new_ext(body, options()) {
+    for (event, range) in Parser::new_ext(text, Body::options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
-                flush(&mut pending, &mut events, root, ctx, plain > 0);
                 plain += 1;
                 events.push(event);
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                flush(&mut pending, &mut events, root, ctx, plain > 0);
                 plain = plain.saturating_sub(1);
                 events.push(event);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                flush(&mut pending, &mut events, root, ctx, plain > 0);
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
                         info.split_whitespace().next().unwrap_or("").to_string()
@@ -86,9 +109,9 @@ pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Text(text) if code.is_some() => {
+            Event::Text(t) if code.is_some() => {
                 if let Some((_, buf)) = code.as_mut() {
-                    buf.push_str(&text);
+                    buf.push_str(&t);
                 }
             }
             Event::End(TagEnd::CodeBlock) => {
@@ -96,94 +119,132 @@ pub fn to_html(body: &str, root: &str, ctx: &Ctx) -> String {
                     events.push(Event::Html(super::highlight::highlight(&buf, &lang).into()));
                 }
             }
-            Event::Text(text) => pending.push_str(&text),
-            other => {
-                flush(&mut pending, &mut events, root, ctx, plain > 0);
-                events.push(other);
+            Event::Text(t) => {
+                splice.text(t, range, &mut events, |r| reference(r, plain > 0));
             }
+            other => events.push(other),
         }
     }
-    flush(&mut pending, &mut events, root, ctx, plain > 0);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if ctx.model.config.trust_html {
-        html
-    } else {
-        SANITIZER.clean(&html).to_string()
+    html
+}
+
+/// Puts a body's references in place of their text, walking its text events in order.
+struct Splice<'b> {
+    text: &'b str,
+    refs: &'b [ResolvedRef],
+    /// The next reference to place.
+    next: usize,
+    /// The body's text up to here is placed (the end of the last reference).
+    done: usize,
+}
+
+impl<'b> Splice<'b> {
+    /// One text event, whose source is `range` of the body.
+    fn text(
+        &mut self,
+        text: CowStr<'b>,
+        range: Range<usize>,
+        events: &mut Vec<Event<'b>>,
+        mut reference: impl FnMut(&ResolvedRef) -> Event<'static>,
+    ) {
+        let source = self.text.get(range.clone());
+        let Some(source) = source.filter(|s| **s == *text) else {
+            // An escape, an entity or a smart quote: its text is not its source, so it is a
+            // reference's whole, or none of it.
+            if range.start < self.done {
+                return;
+            }
+            match self.refs.get(self.next) {
+                Some(r) if r.range.start < range.end => {
+                    events.push(reference(r));
+                    self.done = r.range.end;
+                    self.next += 1;
+                }
+                _ => events.push(Event::Text(text)),
+            }
+            return;
+        };
+        let mut at = range.start.max(self.done);
+        while let Some(r) = self.refs.get(self.next)
+            && r.range.start < range.end
+        {
+            let start = r.range.start.clamp(at, range.end);
+            if let Some(before) = self.slice(at..start, &range, source) {
+                events.push(Event::Text(before));
+            }
+            events.push(reference(r));
+            at = at.max(r.range.end);
+            self.done = at;
+            self.next += 1;
+        }
+        if let Some(after) = self.slice(at..range.end, &range, source) {
+            events.push(Event::Text(after));
+        }
+    }
+
+    /// Bytes `part` of the body, inside a verbatim event `whole` whose text is `source`.
+    fn slice(
+        &self,
+        part: Range<usize>,
+        whole: &Range<usize>,
+        source: &'b str,
+    ) -> Option<CowStr<'b>> {
+        if part.start >= part.end {
+            return None;
+        }
+        let local = part.start.checked_sub(whole.start)?..part.end.checked_sub(whole.start)?;
+        source.get(local).map(CowStr::Borrowed)
     }
 }
 
-/// Emits a run of text, with its inline references turned into HTML (or, where only text may
-/// stand, into their label).
-fn flush(pending: &mut String, events: &mut Vec<Event>, root: &str, ctx: &Ctx, plain: bool) {
-    if pending.is_empty() {
-        return;
-    }
-    let text = std::mem::take(pending);
-    let mut last = 0;
-    for found in scan_refs(&text) {
-        // Malformed references were reported by the parse stage; leave their text as is.
-        let Ok(spec) = found else { continue };
-        events.push(Event::Text(CowStr::from(
-            text[last..spec.range.start].to_string(),
-        )));
-        let target = ctx.model.index.get(&spec.id).copied();
-        if plain {
-            let label = spec.label.clone().unwrap_or_else(|| match target {
-                Some(Target::Entity(e)) => ctx.model.entity(e).name.clone(),
-                Some(Target::Claim(c)) => ctx.model.display_value(&ctx.model.claim(c).value),
-                _ => spec.id.clone(),
-            });
-            events.push(Event::Text(CowStr::from(label)));
-            last = spec.range.end;
-            continue;
-        }
-        let html = match (spec.kind, target) {
-            (RefKind::Entity, Some(Target::Entity(e))) => {
-                let entity = ctx.model.entity(e);
-                let label = spec.label.as_deref().unwrap_or(&entity.name);
-                format!(
-                    "<a class=\"ref ref-{}\" href=\"{root}{}\">{}</a>",
-                    entity.kind.folder(),
-                    esc(&ctx.model.entity_url(e)),
-                    esc(label)
-                )
-            }
-            (RefKind::Claim, Some(Target::Claim(c))) => {
-                let claim = ctx.model.claim(c);
-                let value = ctx.model.display_value(&claim.value);
-                let label = spec.label.as_deref().unwrap_or(&value);
-                format!(
-                    "<a class=\"ref ref-claim\" href=\"{root}{}\">{}</a>{}",
-                    esc(&ctx.model.claim_url(c)),
-                    esc(label),
-                    super::flags_html(c, root, ctx)
-                )
-            }
-            (RefKind::Discrepancy, Some(Target::Note(n))) => {
-                let note = &ctx.model.notes[n];
-                let disc = ctx.analysis.by_note[n];
-                let label = spec
-                    .label
-                    .as_deref()
-                    .or(note.title.as_deref())
-                    .unwrap_or(&note.id);
-                let anchor = disc.map_or(note.id.as_str(), |d| {
-                    ctx.analysis.discrepancies[d].id.as_str()
-                });
-                format!(
-                    "<a class=\"ref ref-discrepancy\" href=\"{root}discrepancies/index.html#{}\">{}</a>",
-                    esc(anchor),
-                    esc(label)
-                )
-            }
-            // Unknown targets were reported by resolve; show the text the analyst wrote.
-            _ => esc(spec.label.as_deref().unwrap_or(&spec.id)),
+/// The HTML of one reference, or where only text may stand (`plain`) its label.
+fn reference(r: &ResolvedRef, plain: bool, root: &str, ctx: &Ctx) -> Event<'static> {
+    let model = ctx.model;
+    let label = r.label.as_deref();
+    if plain {
+        let text = match (label, r.target) {
+            (Some(l), _) => l.to_string(),
+            (None, Some(Target::Entity(e))) => model.entity(e).name.clone(),
+            (None, Some(Target::Claim(c))) => model.display_value(&model.claim(c).value),
+            (None, Some(Target::Note(n))) => model.notes[n].id.clone(),
+            (None, None) => String::new(),
         };
-        events.push(Event::InlineHtml(CowStr::from(html)));
-        last = spec.range.end;
+        return Event::Text(CowStr::from(text));
     }
-    events.push(Event::Text(CowStr::from(text[last..].to_string())));
+    let html = match r.target {
+        Some(Target::Entity(e)) => {
+            let entity = model.entity(e);
+            format!(
+                "<a class=\"ref ref-{}\" href=\"{root}{}\">{}</a>",
+                entity.kind.folder(),
+                esc(&model.entity_url(e)),
+                esc(label.unwrap_or(&entity.name))
+            )
+        }
+        Some(Target::Claim(c)) => {
+            let value = model.display_value(&model.claim(c).value);
+            format!(
+                "<a class=\"ref ref-claim\" href=\"{root}{}\">{}</a>{}",
+                esc(&model.claim_url(c)),
+                esc(label.unwrap_or(&value)),
+                super::flags_html(c, root, ctx)
+            )
+        }
+        Some(Target::Note(n)) => {
+            let note = &model.notes[n];
+            let label = label.or(note.title.as_deref()).unwrap_or(&note.id);
+            format!(
+                "<a class=\"ref ref-discrepancy\" href=\"{root}discrepancies/index.html#{}\">{}</a>",
+                esc(note_anchor(ctx, n)),
+                esc(label)
+            )
+        }
+        // Reported by resolve; show the text the analyst wrote.
+        None => esc(label.unwrap_or_default()),
+    };
+    Event::InlineHtml(CowStr::from(html))
 }
 
 #[cfg(test)]
@@ -201,5 +262,85 @@ mod tests {
             "<h2 id=\"user_main\">T</h2><span id=\"user_user_main\">x</span>\
              <a href=\"#user_main\">a</a><a href=\"#\">b</a><a href=\"other.html#main\">c</a>"
         );
+    }
+
+    /// A body whose references are the given pieces of `text` (their first occurrences).
+    fn body(text: &str, refs: &[&str]) -> Body {
+        let refs = refs
+            .iter()
+            .map(|r| {
+                let start = text.find(r).expect("in the text");
+                ResolvedRef {
+                    range: start..start + r.len(),
+                    target: None,
+                    label: Some(r.trim_matches(['[', ']']).to_string()),
+                }
+            })
+            .collect();
+        Body {
+            text: text.to_string(),
+            refs,
+        }
+    }
+
+    /// The HTML with each reference as `<ref>label</ref>`, or `{label}` where it is plain.
+    fn spliced(body: &Body) -> String {
+        render(body, |r, plain| {
+            let label = r.label.clone().unwrap_or_default();
+            match plain {
+                true => Event::Text(format!("{{{label}}}").into()),
+                false => Event::InlineHtml(format!("<ref>{label}</ref>").into()),
+            }
+        })
+    }
+
+    #[test]
+    fn references_are_spliced_in_multibyte_text() {
+        let b = body("Žemė – “[[a]]” ąž [[b|x]]✓\n", &["[[a]]", "[[b|x]]"]);
+        assert_eq!(
+            spliced(&b),
+            "<p>Žemė – “<ref>a</ref>” ąž <ref>b|x</ref>✓</p>\n"
+        );
+    }
+
+    #[test]
+    fn references_are_spliced_in_crlf_text() {
+        let b = body(
+            "Łódź\r\nthen [[a]]\r\n\r\n- ü [[b]]!\r\n",
+            &["[[a]]", "[[b]]"],
+        );
+        assert_eq!(
+            spliced(&b),
+            "<p>Łódź\nthen <ref>a</ref></p>\n<ul>\n<li>ü <ref>b</ref>!</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn escapes_and_entities_inside_a_reference_go_with_it() {
+        let b = body(
+            "| a |\n|---|\n| é [[x\\|y]] z |\n\n&#91;[e]] it's\n",
+            &["[[x\\|y]]", "&#91;[e]]"],
+        );
+        let html = spliced(&b);
+        assert!(html.contains("<td>é <ref>x\\|y</ref> z</td>"), "{html}");
+        assert!(html.contains("<p><ref>&#91;[e</ref> it’s</p>"), "{html}");
+    }
+
+    #[test]
+    fn references_in_links_are_plain_and_code_stays_literal() {
+        let b = body(
+            "[see [[a]]](x.html) `[[c]]` [[d]]\n\n```\n[[e]]\n```\n",
+            &["[[a]]", "[[d]]"],
+        );
+        let html = spliced(&b);
+        assert!(html.contains("<a href=\"x.html\">see {a}</a>"), "{html}");
+        assert!(html.contains("<code>[[c]]</code> <ref>d</ref>"), "{html}");
+        assert!(html.contains("[[e]]"), "{html}");
+    }
+
+    #[test]
+    fn a_body_without_references_is_plain_markdown() {
+        let b = body("*ä* & [[not resolved]]\n", &[]);
+        assert_eq!(spliced(&b), "<p><em>ä</em> &amp; [[not resolved]]</p>\n");
     }
 }

@@ -1,153 +1,193 @@
 //! The print view: the whole briefing as one document, `print/index.html`, in reading order
 //! (cover, contents, overview, the four kinds of entities, discrepancies, timeline), for
-//! `dossier pdf`. Every anchor is prefixed by its section, links to other pages of the site
-//! become in-page links carrying a section number (`data-ref`) a paper reader can follow, and
-//! ids that Markdown repeats across sections are made unique.
+//! `dossier pdf`. It borrows the shared views; every place it contains has an anchor and a
+//! section number ([`anchors`]), and its links to those places are in-page links carrying
+//! the number (`data-ref`) a paper reader can follow, resolved as the view is built.
 
-use std::collections::HashMap;
+mod anchors;
+mod fragment;
+mod parts;
+
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::views::{DiscrepancyView, EntityView};
-use super::{Shared, TimelineEntry, entity_view, markdown, timeline};
-use crate::model::{Details, EntityId, EntityKind};
+use super::context::Base;
+use super::flags::{self, Place};
+use super::shared::Views;
+use super::urls::{self, Route};
+use super::views::{self, Href};
+use crate::model::{ClaimId, Details, EntityKind, Model};
+use anchors::Anchors;
+use fragment::Fragments;
+use parts::{Numbered, Part, PrintClaim, PrintDiscrepancy, PrintEntity};
 
-/// Where the print view is written.
-pub const URL: &str = "print/index.html";
-
+/// The context of `print.html`.
 #[derive(Serialize)]
-struct Numbered<T> {
-    number: String,
-    anchor: String,
-    #[serde(rename = "item")]
-    inner: T,
+pub struct PrintContext<'a> {
+    /// `root` is empty: the view's links are in-page (`#anchor`).
+    #[serde(flatten)]
+    pub base: Base<'a>,
+    /// The prefix from this page to the site's files (its stylesheets).
+    pub assets: Cow<'a, str>,
+    pub overview_title: &'a str,
+    pub overview_html: Option<String>,
+    /// The sources, in list order.
+    pub cover_sources: Vec<CoverSource<'a>>,
+    /// A section per kind of entity the briefing has, numbered from 2.
+    pub kinds: Vec<KindSection<'a>>,
+    pub discrepancies: Part<'a, Numbered<'a, PrintDiscrepancy<'a>>>,
+    pub timeline: Part<'a, PrintDay<'a>>,
+    /// CSS `@page` rules naming the briefing in the running header.
+    pub running_head: String,
 }
 
+/// The section of one kind of entity.
 #[derive(Serialize)]
-struct KindSection<'a> {
-    number: String,
-    anchor: &'static str,
-    title: &'static str,
-    entities: Vec<Numbered<EntityView<'a>>>,
+pub struct KindSection<'a> {
+    pub number: &'a str,
+    pub anchor: &'a str,
+    /// `Countries`, `People`, ...
+    pub title: &'static str,
+    pub entities: Vec<Numbered<'a, PrintEntity<'a>>>,
 }
 
+/// A source as the cover lists it.
 #[derive(Serialize)]
-struct CoverSource {
-    name: String,
-    url: String,
-    title: String,
-    outlet: Option<String>,
-    date: Option<String>,
+pub struct CoverSource<'a> {
+    pub name: &'a str,
+    #[serde(flatten)]
+    pub href: Href<'a>,
+    pub title: &'a str,
+    pub outlet: Option<&'a str>,
+    pub date: Option<String>,
 }
 
+/// The dated claims of one date.
 #[derive(Serialize)]
-struct Part<T> {
-    number: String,
-    items: Vec<T>,
+pub struct PrintDay<'a> {
+    pub when: &'a str,
+    pub claims: Vec<&'a PrintClaim<'a>>,
 }
 
-/// A link target inside the print view.
-struct Target {
-    anchor: String,
-    number: String,
-}
-
-/// Fills the template context of `print.html`.
-pub(super) fn insert(s: &Shared, context: &mut tera::Context) {
-    let model = s.ctx.model;
-    let overview = model.pages.iter().find(|p| p.url == "index.html");
-    context.insert(
-        "overview_title",
-        &overview.map_or("Overview", |p| p.title.as_str()),
-    );
-    context.insert(
-        "overview_html",
-        &overview.map(|p| markdown::to_html(&p.body, super::DEPTH1, s.ctx)),
-    );
-    context.insert("cover_sources", &cover_sources(s));
-    let kinds = kind_sections(s);
-    let mut next = 2 + kinds.len();
-    let discs: Vec<Numbered<&DiscrepancyView>> = s
-        .disc_views
-        .iter()
-        .enumerate()
-        .map(|(i, d)| Numbered {
-            number: format!("{next}.{}", i + 1),
-            anchor: format!("discrepancies-{}", d.link.id),
-            inner: d,
-        })
-        .collect();
-    context.insert("kinds", &kinds);
-    context.insert(
-        "discrepancies",
-        &Part {
-            number: next.to_string(),
-            items: discs,
-        },
-    );
-    next += 1;
-    let entries: Vec<TimelineEntry> = timeline(s);
-    context.insert(
-        "timeline",
-        &Part {
-            number: next.to_string(),
-            items: entries,
-        },
-    );
-    context.insert("running_head", &running_head(s));
-}
-
-fn kind_sections<'a>(s: &'a Shared) -> Vec<KindSection<'a>> {
-    let mut sections = Vec::new();
-    for kind in EntityKind::ALL {
-        let ids = entities_of(s, kind);
-        if ids.is_empty() {
-            continue;
+/// Renders the print view with `base` (the page's own).
+pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
+    let ctx = v.core.ctx;
+    let model = ctx.model;
+    let anchors = Anchors::build(model, ctx.analysis);
+    let mut fragments = Fragments::new(&anchors);
+    let overview_root = Route::Overview.root(model);
+    let overview_html =
+        (v.overview_html.as_deref()).map(|h| fragments.relink_from(h, &overview_root));
+    // Markdown fragments are adjusted in reading order (their ids are made unique in it):
+    // the overview, each entity's summary and its claims' notes, the discrepancies' notes.
+    let mut summaries = Vec::new();
+    let mut claims: Vec<Option<PrintClaim>> = (0..model.claims.len()).map(|_| None).collect();
+    for plan in &anchors.kinds {
+        for e in &plan.entities {
+            let view = &v.entities[e.0];
+            summaries.push((view.summary_html.as_deref()).map(|h| fragments.relink(h)));
+            for c in &model.claims_about[e.0] {
+                claims[c.0] = Some(claim(v, *c, &anchors, &mut fragments)?);
+            }
         }
-        let number = (sections.len() + 2).to_string();
-        let entities = ids
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| Numbered {
-                number: format!("{number}.{}", i + 1),
-                anchor: format!("{}-{}", kind.folder(), s.ctx.model.entity(e).id),
-                inner: entity_view(s, e),
+    }
+    let discrepancies = Part {
+        number: anchors.number(urls::DISCREPANCIES),
+        items: (v.core.disc_views.iter())
+            .map(|d| Numbered {
+                number: anchors.number(&d.link.url),
+                anchor: anchors.id(&d.link.url),
+                item: PrintDiscrepancy::new(d, &anchors, &mut fragments),
+            })
+            .collect(),
+    };
+    let timeline = Part {
+        number: anchors.number(urls::TIMELINE),
+        items: (v.timeline.iter())
+            .map(|t| PrintDay {
+                when: &t.when,
+                claims: (t.claims.iter())
+                    .filter_map(|c| claims[c.claim.0].as_ref())
+                    .collect(),
+            })
+            .collect(),
+    };
+    let assets = base.root.clone();
+    base.root = Cow::Borrowed("");
+    let context = PrintContext {
+        base,
+        assets,
+        overview_title: (v.overview).map_or("Overview", |p| model.pages[p.0].title.as_str()),
+        overview_html,
+        cover_sources: cover_sources(model, &anchors),
+        kinds: kind_sections(v, &anchors, &claims, summaries),
+        discrepancies,
+        timeline,
+        running_head: running_head(model),
+    };
+    (v.core.tera).render("print.html", &tera::Context::from_serialize(&context)?)
+}
+
+/// Claim `c` as the view shows it, its flags linking to places in the view.
+fn claim<'a>(
+    v: &'a Views,
+    c: ClaimId,
+    anchors: &'a Anchors,
+    fragments: &mut Fragments,
+) -> Result<PrintClaim<'a>, tera::Error> {
+    let core = v.core;
+    let ctx = core.ctx;
+    let href = |place| match place {
+        Place::Discrepancy(d) => anchors.href(&core.discs[d].url),
+        Place::Claim(c) => anchors.href(&core.claims[c.0].url),
+    };
+    let flags = flags::context(ctx, c, &core.flags[c.0], "", &href);
+    let html = flags::render(core.tera, &flags)?;
+    Ok(PrintClaim::new(&core.claims[c.0], html, anchors, fragments))
+}
+
+fn kind_sections<'a>(
+    v: &'a Views,
+    anchors: &'a Anchors,
+    claims: &'a [Option<PrintClaim<'a>>],
+    summaries: Vec<Option<String>>,
+) -> Vec<KindSection<'a>> {
+    let mut summaries = summaries.into_iter();
+    let mut sections = Vec::new();
+    for plan in &anchors.kinds {
+        let list = urls::kind(plan.kind);
+        let entities = (plan.entities.iter())
+            .map(|e| {
+                let view = &v.entities[e.0];
+                let summary = summaries.next().flatten();
+                Numbered {
+                    number: anchors.number(&view.url),
+                    anchor: anchors.id(&view.url),
+                    item: PrintEntity::new(view, summary, claims, anchors),
+                }
             })
             .collect();
         sections.push(KindSection {
-            number,
-            anchor: kind.folder(),
-            title: kind.plural(),
+            number: anchors.number(&list),
+            anchor: anchors.id(&list),
+            title: plan.kind.plural(),
             entities,
         });
     }
     sections
 }
 
-/// The entities of a kind in the order their list page shows them.
-fn entities_of(s: &Shared, kind: EntityKind) -> Vec<EntityId> {
-    let model = s.ctx.model;
-    let mut ids: Vec<EntityId> = (0..model.entities.len())
-        .map(EntityId)
-        .filter(|e| model.entity(*e).kind == kind)
-        .collect();
-    if kind != EntityKind::Source {
-        ids.sort_by_key(|e| model.entity(*e).name.to_lowercase());
-    }
-    ids
-}
-
-fn cover_sources(s: &Shared) -> Vec<CoverSource> {
-    let model = s.ctx.model;
-    entities_of(s, EntityKind::Source)
+fn cover_sources<'a>(model: &'a Model, anchors: &'a Anchors) -> Vec<CoverSource<'a>> {
+    views::list_order(model, EntityKind::Source)
         .into_iter()
         .filter_map(|e| match &model.entity(e).details {
             Details::Source(src) => Some(CoverSource {
-                name: model.entity(e).name.clone(),
-                url: model.entity_url(e),
-                title: src.title.clone(),
-                outlet: src.outlet.clone(),
+                name: &model.entity(e).name,
+                href: anchors.href(&urls::entity(model, e)),
+                title: &src.title,
+                outlet: src.outlet.as_deref(),
                 date: src.date.map(|d| d.long()),
             }),
             _ => None,
@@ -157,8 +197,8 @@ fn cover_sources(s: &Shared) -> Vec<CoverSource> {
 
 /// The `@page` rules naming the briefing in the running header (not on the cover): a CSS
 /// string cannot come from the document, so it is written into a `<style>` element.
-fn running_head(s: &Shared) -> String {
-    let config = &s.ctx.model.config;
+fn running_head(model: &Model) -> String {
+    let config = &model.config;
     let date = config.date.map(|d| d.long()).unwrap_or_default();
     format!(
         "@page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} }} \
@@ -184,193 +224,9 @@ fn css_string(text: &str) -> String {
     out
 }
 
-/// Rewrites the rendered print view: links to pages it contains become in-page links, and
-/// repeated ids are made unique.
-pub(super) fn finish(html: &str, s: &Shared) -> String {
-    unique_ids(&in_page_links(html, &targets(s)))
-}
-
-/// Site URL (relative to the root, with or without `#fragment`) to its place in the view.
-fn targets(s: &Shared) -> HashMap<String, Target> {
-    let model = s.ctx.model;
-    let mut map = HashMap::new();
-    let mut add = |url: String, anchor: String, number: String| {
-        map.insert(url, Target { anchor, number });
-    };
-    add("index.html".into(), "overview".into(), "1".into());
-    for (k, kind) in EntityKind::ALL
-        .into_iter()
-        .filter(|k| !entities_of(s, *k).is_empty())
-        .enumerate()
-    {
-        let section = k + 2;
-        add(
-            format!("{}/index.html", kind.folder()),
-            kind.folder().into(),
-            section.to_string(),
-        );
-        for (i, e) in entities_of(s, kind).into_iter().enumerate() {
-            let number = format!("{section}.{}", i + 1);
-            let anchor = format!("{}-{}", kind.folder(), model.entity(e).id);
-            for c in &model.claims_about[e.0] {
-                let claim = &model.claim(*c).id;
-                add(
-                    model.claim_url(*c),
-                    format!("claims-{claim}"),
-                    number.clone(),
-                );
-            }
-            add(model.entity_url(e), anchor, number);
-        }
-    }
-    let discs = 2 + EntityKind::ALL
-        .iter()
-        .filter(|k| !entities_of(s, **k).is_empty())
-        .count();
-    add(
-        "discrepancies/index.html".into(),
-        "discrepancies".into(),
-        discs.to_string(),
-    );
-    for (i, d) in s.disc_views.iter().enumerate() {
-        let url = format!("discrepancies/index.html#{}", d.link.id);
-        add(
-            url,
-            format!("discrepancies-{}", d.link.id),
-            format!("{discs}.{}", i + 1),
-        );
-    }
-    add(
-        "timeline/index.html".into(),
-        "timeline".into(),
-        (discs + 1).to_string(),
-    );
-    map
-}
-
-/// `href="../URL"` to `href="#ANCHOR" data-ref="§N"` for every URL the view contains.
-fn in_page_links(html: &str, targets: &HashMap<String, Target>) -> String {
-    const PREFIX: &str = "href=\"../";
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find(PREFIX) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + PREFIX.len()..];
-        let Some(end) = after.find('"') else {
-            rest = &rest[at..];
-            break;
-        };
-        let url = after[..end].replace("&amp;", "&");
-        let target = targets
-            .get(&url)
-            .or_else(|| targets.get(url.split('#').next().unwrap_or("")));
-        match target {
-            Some(t) => {
-                let _ = write!(out, "href=\"#{}\" data-ref=\"§{}\"", t.anchor, t.number);
-            }
-            None => out.push_str(&rest[at..at + PREFIX.len() + end + 1]),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Renames the second and later elements with the same id (`x` becomes `x-2`), pointing each
-/// `href="#x"` at the nearest such element after it (as a footnote reference precedes its note).
-fn unique_ids(html: &str) -> String {
-    const ID: &str = " id=\"";
-    let ids = attribute_values(html, ID);
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    // For each repeated id: (position, new name) of each occurrence.
-    let mut renamed: Vec<(usize, usize, String)> = Vec::new();
-    let mut places: HashMap<&str, Vec<(usize, String)>> = HashMap::new();
-    for (pos, value) in &ids {
-        let n = seen.entry(value).or_insert(0);
-        *n += 1;
-        let name = if *n == 1 {
-            (*value).to_string()
-        } else {
-            format!("{value}-{n}")
-        };
-        if *n > 1 {
-            renamed.push((*pos, value.len(), name.clone()));
-        }
-        places.entry(value).or_default().push((*pos, name));
-    }
-    places.retain(|_, v| v.len() > 1);
-    if places.is_empty() {
-        return html.to_string();
-    }
-    let mut edits = renamed;
-    for (pos, value) in attribute_values(html, " href=\"#") {
-        if let Some(list) = places.get(value) {
-            let chosen = list
-                .iter()
-                .find(|(p, _)| *p > pos)
-                .or_else(|| list.last())
-                .map(|(_, name)| name.clone());
-            if let Some(name) = chosen.filter(|n| n != value) {
-                edits.push((pos, value.len(), name));
-            }
-        }
-    }
-    edits.sort_by_key(|e| e.0);
-    let mut out = String::with_capacity(html.len() + edits.len() * 4);
-    let mut last = 0;
-    for (pos, len, name) in edits {
-        out.push_str(&html[last..pos]);
-        out.push_str(&name);
-        last = pos + len;
-    }
-    out.push_str(&html[last..]);
-    out
-}
-
-/// (byte offset, value) of every attribute value that follows `prefix` (which ends in `"`).
-fn attribute_values<'h>(html: &'h str, prefix: &str) -> Vec<(usize, &'h str)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(at) = html[from..].find(prefix) {
-        let start = from + at + prefix.len();
-        let Some(len) = html[start..].find('"') else {
-            break;
-        };
-        found.push((start, &html[start..start + len]));
-        from = start + len;
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_to_contained_pages_become_anchors() {
-        let mut targets = HashMap::new();
-        targets.insert(
-            "countries/x.html".to_string(),
-            Target {
-                anchor: "countries-x".into(),
-                number: "2.1".into(),
-            },
-        );
-        let html = r#"<a href="../countries/x.html">X</a> <a href="../pages/y.html">Y</a>"#;
-        assert_eq!(
-            in_page_links(html, &targets),
-            r##"<a href="#countries-x" data-ref="§2.1">X</a> <a href="../pages/y.html">Y</a>"##
-        );
-    }
-
-    #[test]
-    fn repeated_ids_are_renamed_and_followed() {
-        let html = r##"<a href="#1">a</a><p id="1"></p><a href="#1">b</a><p id="1"></p>"##;
-        assert_eq!(
-            unique_ids(html),
-            r##"<a href="#1">a</a><p id="1"></p><a href="#1-2">b</a><p id="1-2"></p>"##
-        );
-    }
 
     #[test]
     fn css_strings_cannot_escape() {

@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use super::shared::Core;
 use super::views::script_safe_json;
-use super::{OutputFile, Shared};
+use super::{OutputFile, urls};
+use crate::error::Error;
 use crate::model::EntityId;
 
 #[derive(Serialize)]
@@ -20,14 +22,14 @@ struct Entry<'a> {
 }
 
 /// Builds `search-index.js`.
-pub fn index(s: &Shared) -> OutputFile {
+pub fn index(s: &Core) -> Result<OutputFile, Error> {
     let model = s.ctx.model;
     let mut entries: Vec<Entry> = Vec::new();
     for (i, e) in model.entities.iter().enumerate() {
         entries.push(Entry {
             t: e.name.clone(),
             k: e.kind.folder(),
-            u: model.entity_url(EntityId(i)),
+            u: urls::entity(model, EntityId(i)),
             x: e.aliases.join(" "),
         });
     }
@@ -48,9 +50,10 @@ pub fn index(s: &Shared) -> OutputFile {
             x: format!("{} {}", d.link.label, readings.join(" ")),
         });
     }
-    let json = serde_json::to_value(&entries).unwrap_or_default();
-    OutputFile {
+    let json = serde_json::to_value(&entries)
+        .map_err(|e| Error::Other(format!("cannot serialise search-index.js: {e}")))?;
+    Ok(OutputFile {
         path: "search-index.js".into(),
         bytes: format!("window.DOSSIER_SEARCH = {};\n", script_safe_json(&json)).into_bytes(),
-    }
+    })
 }

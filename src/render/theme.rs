@@ -30,6 +30,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/claim.html",
     "partials/facts.html",
     "partials/discrepancy.html",
+    "partials/flags.html",
     "print.html",
     "search.html",
 );

@@ -1,14 +1,42 @@
-//! The typed views templates receive: `#[derive(Serialize)]` structs built from the model.
-//! URLs in views are relative to the site root; templates prefix them with `root`.
+//! The typed views templates receive: `#[derive(Serialize)]` structs built once per build
+//! from the model and shared by every page that shows them (see `shared`). URLs in views are
+//! relative to the site root; templates prefix them with `root`.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Ctx, flags_html, highlight::highlight, markdown};
+use super::urls::{self, Route};
+use super::{Ctx, highlight::highlight, markdown};
 use crate::analyse::{Discrepancy, DiscrepancyKind};
-use crate::model::{Backlink, ClaimId, Details, EntityId, EntityKind, Origin, Value};
+use crate::model::{
+    Backlink, ClaimId, Details, EntityId, EntityKind, Model, Origin, Source, Value,
+};
 
-/// The root prefix of every page below the site root (all pages but the overview and 404).
-pub const DEPTH1: &str = "../";
+/// The root prefix of the pages that show the views' HTML fragments (flags, notes,
+/// summaries): entity, claim, list, claims, discrepancies and timeline pages, one folder
+/// below the site root. Page jobs check their pages have it.
+pub const ROOT: &str = "../";
+
+/// Where a link leads, as a page shows it: `url` goes after the page's `root`. In the print
+/// view a place inside the view is `#anchor` (with an empty `root`) and `ref` is its section
+/// number, for `data-ref`; elsewhere `ref` is absent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Href<'a> {
+    pub url: Cow<'a, str>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub number: Option<&'a str>,
+}
+
+impl<'a> Href<'a> {
+    /// A site-relative URL, on a page of the site.
+    pub fn site(url: impl Into<Cow<'a, str>>) -> Self {
+        Href {
+            url: url.into(),
+            number: None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -16,6 +44,7 @@ pub struct Link {
     pub url: String,
 }
 
+/// The YAML record a page comes from, highlighted (for pages that show it).
 #[derive(Debug, Serialize)]
 pub struct RecordView {
     pub file: String,
@@ -23,8 +52,18 @@ pub struct RecordView {
     pub html: String,
 }
 
+/// Where a record is, without its text (for records no page shows).
+#[derive(Debug, Serialize)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ClaimView {
+    /// The claim it shows.
+    #[serde(skip)]
+    pub claim: ClaimId,
     pub id: String,
     pub url: String,
     pub subject: Link,
@@ -65,6 +104,7 @@ pub struct QuoteView {
 #[derive(Debug, Serialize)]
 pub struct ReadingView {
     pub value: String,
+    /// The best-supported reading ([`Discrepancy::best`]); none is on a tie.
     pub best: bool,
     pub sources: Vec<Link>,
     pub quotes: Vec<QuoteView>,
@@ -79,7 +119,8 @@ pub struct NoteView {
     pub title: Option<String>,
     pub html: Option<String>,
     pub verdict: Option<String>,
-    pub record: RecordView,
+    /// Where the note is written (not highlighted: no page shows the record).
+    pub record: Place,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,6 +132,7 @@ pub struct DiscrepancyView {
     pub speaker: Option<Link>,
     pub readings: Vec<ReadingView>,
     pub notes: Vec<NoteView>,
+    /// The analyst's verdict ([`Discrepancy::verdict`]).
     pub verdict: Option<String>,
 }
 
@@ -129,16 +171,37 @@ pub struct EntityView<'a> {
 pub fn link(ctx: &Ctx, e: EntityId) -> Link {
     Link {
         name: ctx.model.entity(e).name.clone(),
-        url: ctx.model.entity_url(e),
+        url: urls::entity(ctx.model, e),
     }
 }
 
+/// The record, highlighted: only for records a page shows.
 pub fn record(origin: &Origin) -> RecordView {
     RecordView {
         file: origin.file.clone(),
         line: origin.line,
         html: highlight(&origin.yaml, "yaml"),
     }
+}
+
+fn place(origin: &Origin) -> Place {
+    Place {
+        file: origin.file.clone(),
+        line: origin.line,
+    }
+}
+
+/// The entities of a kind in the order their list page (and the print view) shows them:
+/// sources in file order, the others by name.
+pub fn list_order(model: &Model, kind: EntityKind) -> Vec<EntityId> {
+    let mut ids: Vec<EntityId> = (0..model.entities.len())
+        .map(EntityId)
+        .filter(|e| model.entity(*e).kind == kind)
+        .collect();
+    if kind != EntityKind::Source {
+        ids.sort_by_key(|e| model.entity(*e).name.to_lowercase());
+    }
+    ids
 }
 
 /// The link to discrepancy number `index`.
@@ -171,24 +234,26 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
     });
     DiscLink {
         id: d.id.clone(),
-        url: format!("discrepancies/index.html#{}", d.id),
+        url: urls::discrepancy(d),
         title,
         label: d.kind.label(),
         kind: d.kind.slug(),
     }
 }
 
-pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink]) -> ClaimView {
+/// A claim's view; `flags_html` is its flags for a page at [`ROOT`].
+pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> ClaimView {
     let model = ctx.model;
     let claim = model.claim(c);
     let value_url = match claim.value {
-        Value::Entity(e) => Some(model.entity_url(e)),
+        Value::Entity(e) => Some(urls::entity(model, e)),
         _ => None,
     };
     let in_discs = &ctx.analysis.by_claim[c.0];
     ClaimView {
+        claim: c,
         id: claim.id.clone(),
-        url: model.claim_url(c),
+        url: urls::claim(model, c),
         subject: link(ctx, claim.subject),
         property: claim.property.clone(),
         label: model.property_label(&claim.property),
@@ -199,11 +264,10 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink]) -> ClaimView {
         quote: claim.quote.clone(),
         speaker: claim.speaker.map(|s| link(ctx, s)),
         date: claim.date.map(|d| d.long()),
-        note_html: claim
-            .note
-            .as_deref()
-            .map(|n| markdown::to_html(n, DEPTH1, ctx)),
-        flags_html: flags_html(c, DEPTH1, ctx),
+        note_html: model.note_bodies.claims[c.0]
+            .as_ref()
+            .map(|n| markdown::to_html(n, ROOT, ctx)),
+        flags_html,
         disputed: !in_discs.is_empty(),
         uncorroborated: ctx.analysis.uncorroborated[c.0],
         discrepancies: in_discs.iter().map(|d| discs[*d].clone()).collect(),
@@ -211,13 +275,47 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink]) -> ClaimView {
     }
 }
 
+/// An entity's view, borrowing the claim views and discrepancy links built before it.
+pub fn entity<'a>(
+    ctx: &Ctx,
+    e: EntityId,
+    claims: &'a [ClaimView],
+    discs: &'a [DiscLink],
+) -> EntityView<'a> {
+    let model = ctx.model;
+    let entity = model.entity(e);
+    EntityView {
+        id: entity.id.clone(),
+        kind: entity.kind,
+        kind_label: entity.kind.label(),
+        name: entity.name.clone(),
+        aliases: entity.aliases.clone(),
+        url: urls::entity(model, e),
+        summary_html: entity
+            .summary
+            .map(|p| markdown::to_html(&model.pages[p.0].body, ROOT, ctx)),
+        facts: facts(ctx, e),
+        about: model.claims_about[e.0]
+            .iter()
+            .map(|c| &claims[c.0])
+            .collect(),
+        by: model.claims_by[e.0]
+            .iter()
+            .filter(|c| model.claim(**c).subject != e)
+            .map(|c| &claims[c.0])
+            .collect(),
+        discrepancies: ctx.analysis.by_entity[e.0]
+            .iter()
+            .map(|d| &discs[*d])
+            .collect(),
+        backlinks: backlinks(ctx, e),
+        record: record(&entity.origin),
+        json_ld: json_ld(ctx, e),
+    }
+}
+
 pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyView {
     let model = ctx.model;
-    let best: Vec<ClaimId> = d
-        .notes
-        .iter()
-        .filter_map(|n| model.notes[*n].best)
-        .collect();
     let readings = d
         .readings
         .iter()
@@ -226,7 +324,7 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
             let diff = i.checked_sub(1).and_then(|k| d.drift.get(k));
             ReadingView {
                 value: r.value.clone(),
-                best: r.claims.iter().any(|c| best.contains(c)),
+                best: d.best == Some(i),
                 sources: r.sources.iter().map(|s| self::link(ctx, *s)).collect(),
                 quotes: r
                     .claims
@@ -236,7 +334,7 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
                         QuoteView {
                             claim: Link {
                                 name: claim.id.clone(),
-                                url: model.claim_url(*c),
+                                url: urls::claim(model, *c),
                             },
                             quote: claim.quote.clone(),
                             source: self::link(ctx, claim.source),
@@ -256,12 +354,11 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
             NoteView {
                 id: note.id.clone(),
                 title: note.title.clone(),
-                html: note
-                    .note
-                    .as_deref()
-                    .map(|t| markdown::to_html(t, DEPTH1, ctx)),
+                html: model.note_bodies.notes[*n]
+                    .as_ref()
+                    .map(|t| markdown::to_html(t, ROOT, ctx)),
                 verdict: note.verdict.clone(),
-                record: record(&note.origin),
+                record: place(&note.origin),
             }
         })
         .collect();
@@ -270,7 +367,7 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
         subject: d.subject.map(|s| self::link(ctx, s)),
         property: d.property.as_deref().map(|p| model.property_label(p)),
         speaker: d.speaker.map(|s| self::link(ctx, s)),
-        verdict: notes.iter().find_map(|n| n.verdict.clone()),
+        verdict: d.verdict.clone(),
         readings,
         notes,
     }
@@ -300,12 +397,11 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
         id.map(|i| {
             vec![item(
                 model.entity(i).name.clone(),
-                Some(model.entity_url(i)),
+                Some(urls::entity(model, i)),
             )]
         })
         .unwrap_or_default()
     };
-    let text = |t: &Option<String>| t.iter().map(|t| item(t.clone(), None)).collect::<Vec<_>>();
     let mut facts: Vec<Option<FactView>> = Vec::new();
     match &entity.details {
         Details::Country => {}
@@ -317,7 +413,7 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
                     text: t.clone(),
                     url: None,
                     note: Some(model.entity(*s).name.clone()),
-                    note_url: Some(model.entity_url(*s)),
+                    note_url: Some(urls::entity(model, *s)),
                 })
                 .collect();
             facts.push(fact("Title, per source", titles));
@@ -334,42 +430,7 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
             facts.push(fact("Kind", text(&o.kind)));
             facts.push(fact("Country", linked(o.country)));
         }
-        Details::Source(s) => {
-            let outlet = match &s.outlet {
-                Some(o) => vec![item(o.clone(), None)],
-                None => vec![item("Unknown", None)],
-            };
-            facts.push(fact("Outlet", outlet));
-            facts.push(fact("Outlet note", text(&s.outlet_note)));
-            facts.push(fact("Title", vec![item(s.title.clone(), None)]));
-            let date = s.date.map_or_else(|| "Not given".into(), |d| d.long());
-            facts.push(fact("Date", vec![item(date, None)]));
-            facts.push(fact(
-                "Address",
-                s.url.iter().map(|u| item(u.clone(), None)).collect(),
-            ));
-            facts.push(fact("Document", text(&s.document)));
-            let relays: Vec<FactItem> = s
-                .relays
-                .iter()
-                .map(|r| item(model.entity(*r).name.clone(), Some(model.entity_url(*r))))
-                .collect();
-            facts.push(fact("Relays", relays));
-            facts.push(fact("Relay statement", text(&s.relay_note)));
-            let ai = match (s.ai_text, s.ai_images) {
-                (true, true) => "Declares text and images AI-generated",
-                (true, false) => "Declares its text AI-generated",
-                (false, true) => "Declares its images AI-generated",
-                (false, false) => "No AI-generation declared",
-            };
-            facts.push(fact("AI generation", vec![item(ai, None)]));
-            facts.push(fact("AI note", text(&s.ai_note)));
-            facts.push(fact("Reliability", text(&s.reliability)));
-            facts.push(fact(
-                "Not article text",
-                s.noise.iter().map(|n| item(n.clone(), None)).collect(),
-            ));
-        }
+        Details::Source(s) => facts.extend(source_facts(ctx, s)),
     }
     facts.push(fact(
         "Also written",
@@ -382,17 +443,76 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
     facts.into_iter().flatten().collect()
 }
 
+/// The facts of a source's record.
+fn source_facts(ctx: &Ctx, s: &Source) -> Vec<Option<FactView>> {
+    let model = ctx.model;
+    let mut facts = Vec::new();
+    let outlet = match &s.outlet {
+        Some(o) => vec![item(o.clone(), None)],
+        None => vec![item("Unknown", None)],
+    };
+    facts.push(fact("Outlet", outlet));
+    facts.push(fact("Outlet note", text(&s.outlet_note)));
+    facts.push(fact("Title", vec![item(s.title.clone(), None)]));
+    let date = s.date.map_or_else(|| "Not given".into(), |d| d.long());
+    facts.push(fact("Date", vec![item(date, None)]));
+    facts.push(fact(
+        "Address",
+        s.url.iter().map(|u| item(u.clone(), None)).collect(),
+    ));
+    facts.push(fact("Document", text(&s.document)));
+    let relays: Vec<FactItem> = s
+        .relays
+        .iter()
+        .map(|r| item(model.entity(*r).name.clone(), Some(urls::entity(model, *r))))
+        .collect();
+    facts.push(fact("Relays", relays));
+    facts.push(fact("Relay statement", text(&s.relay_note)));
+    let ai = match (s.ai_text, s.ai_images) {
+        (true, true) => "Declares text and images AI-generated",
+        (true, false) => "Declares its text AI-generated",
+        (false, true) => "Declares its images AI-generated",
+        (false, false) => "No AI-generation declared",
+    };
+    facts.push(fact("AI generation", vec![item(ai, None)]));
+    facts.push(fact("AI note", text(&s.ai_note)));
+    facts.push(fact("Reliability", text(&s.reliability)));
+    facts.push(fact(
+        "Not article text",
+        s.noise.iter().map(|n| item(n.clone(), None)).collect(),
+    ));
+    facts
+}
+
+fn text(t: &Option<String>) -> Vec<FactItem> {
+    t.iter().map(|t| item(t.clone(), None)).collect()
+}
+
 /// Pages that link to an entity.
 pub fn backlinks(ctx: &Ctx, e: EntityId) -> Vec<Link> {
     ctx.model.backlinks[e.0]
         .iter()
         .map(|b| match b {
             Backlink::Entity(other) => link(ctx, *other),
-            Backlink::Page(p) => {
-                let page = &ctx.model.pages[p.0];
+            Backlink::Page(p) => Link {
+                name: ctx.model.pages[p.0].title.clone(),
+                url: Route::of_page(ctx.model, *p).url(ctx.model).into_owned(),
+            },
+            Backlink::Claim(c) => {
+                let claim = ctx.model.claim(*c);
+                let subject = &ctx.model.entity(claim.subject).name;
                 Link {
-                    name: page.title.clone(),
-                    url: page.url.clone(),
+                    name: format!("{subject}: {}", ctx.model.property_label(&claim.property)),
+                    url: urls::claim(ctx.model, *c),
+                }
+            }
+            Backlink::Note(n) => {
+                let anchor = markdown::note_anchor(ctx, *n);
+                let title = ctx.analysis.by_note[*n]
+                    .map(|d| disc_link(ctx, d, &ctx.analysis.discrepancies[d]).title);
+                Link {
+                    name: title.unwrap_or_else(|| anchor.to_string()),
+                    url: urls::on_discrepancies(anchor),
                 }
             }
         })
@@ -434,8 +554,8 @@ pub fn json_ld(ctx: &Ctx, e: EntityId) -> String {
     if !entity.aliases.is_empty() {
         doc["alternateName"] = entity.aliases.clone().into();
     }
-    if model.config.base_url.is_absolute() {
-        doc["@id"] = format!("{}{}", model.config.base_url.url, model.entity_url(e)).into();
+    if let Some(id) = urls::absolute(model, &urls::entity(model, e)) {
+        doc["@id"] = id.into();
     }
     script_safe_json(&doc)
 }

@@ -2,9 +2,13 @@
 //! and computes the relations (claims per entity, backlinks) before anything renders.
 
 mod claims;
+mod lock;
 mod pages;
 mod quotes;
 mod relate;
+
+pub use lock::LOCK_FILE;
+pub use quotes::{DocumentsFolder, QuoteCheck, Verification};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,6 +28,8 @@ use crate::parse::records::RecordPos;
 pub struct ResolveOptions {
     /// A source whose document cannot be found is an error, not a warning.
     pub require_documents: bool,
+    /// A `documents:` folder that does not exist is an error (`check`), not only a count.
+    pub require_documents_folder: bool,
 }
 
 /// Organization kinds the format documents.
@@ -80,7 +86,7 @@ pub fn resolve(
     let claims = r.claims();
     let notes = r.notes(&claims);
     let pages = r.pages();
-    r.check_note_refs();
+    let note_bodies = r.note_bodies(&claims, &notes);
     r.report_unchecked();
     let Resolver {
         index,
@@ -98,6 +104,7 @@ pub fn resolve(
         claims_about: vec![Vec::new(); entities.len()],
         claims_by: vec![Vec::new(); entities.len()],
         backlinks: vec![Vec::new(); entities.len()],
+        note_bodies,
         documents: vec![None; entities.len()],
         entities,
         claims,
@@ -107,7 +114,7 @@ pub fn resolve(
         index,
     };
     relate::relate(&mut model);
-    quotes::verify_quotes(&mut model, raw, options, diags);
+    quotes::verify_quotes(&mut model, raw, root, options, diags);
     model
 }
 
@@ -159,6 +166,7 @@ impl Resolver<'_> {
             documents,
             trust_html: raw.trust_html,
             cname: raw.cname.clone(),
+            verification: Verification::default(),
         }
     }
 

@@ -6,8 +6,29 @@ use std::path::Path;
 
 use super::{Resolver, slugify};
 use crate::diag::{Loc, did_you_mean};
-use crate::model::{EntityId, Page, Target};
-use crate::parse::markdown::{self, RefKind};
+use crate::model::{Body, Claim, EntityId, Note, NoteBodies, Page, ResolvedRef, Target};
+use crate::parse::markdown::{self, RefKind, RefSpec};
+use crate::parse::records::RecordPos;
+
+/// A record by where it starts: file, line, column.
+type RecordKey = (usize, usize, usize);
+
+fn record_key(pos: &RecordPos) -> RecordKey {
+    (pos.file, pos.first, pos.col)
+}
+
+/// A located reference with its target; one without keeps the text the analyst wrote.
+fn resolved(spec: RefSpec, target: Option<Target>) -> ResolvedRef {
+    let label = match target {
+        Some(_) => spec.label,
+        None => Some(spec.label.unwrap_or(spec.id)),
+    };
+    ResolvedRef {
+        range: spec.range,
+        target,
+        label,
+    }
+}
 
 impl Resolver<'_> {
     pub(super) fn pages(&mut self) -> Vec<Page> {
@@ -58,20 +79,28 @@ impl Resolver<'_> {
                     Some("rename one of the files".into()),
                 );
             }
+            let body = file.text.get(p.body_offset..).unwrap_or_default();
+            // Parse found these references (and reported the malformed ones) in the same
+            // order; their offsets in the file locate the messages, as they always have.
+            let located = markdown::locate_refs(body)
+                .into_iter()
+                .filter_map(Result::ok);
             let mut refs = Vec::new();
             // An unknown id is reported at its first reference in the page only.
             let mut unknown = HashSet::new();
-            for (spec, offset) in &p.refs {
-                if unknown.contains(&spec.id) {
-                    continue;
-                }
-                let loc = || Loc::at_offset(&file.rel, &file.text, *offset);
-                match self.inline_target(spec.kind, &spec.id, loc) {
-                    Some(t) => refs.push(t),
-                    None => {
+            for ((spec, offset), found) in p.refs.iter().zip(located) {
+                debug_assert_eq!((spec.kind, &spec.id), (found.kind, &found.id));
+                let target = if unknown.contains(&spec.id) {
+                    None
+                } else {
+                    let loc = || Loc::at_offset(&file.rel, &file.text, *offset);
+                    let target = self.inline_target(spec.kind, &spec.id, loc);
+                    if target.is_none() {
                         unknown.insert(spec.id.clone());
                     }
-                }
+                    target
+                };
+                refs.push(resolved(found, target));
             }
             pages.push(Page {
                 url,
@@ -79,8 +108,10 @@ impl Resolver<'_> {
                 title: p.front.title.clone(),
                 description: p.front.description.clone(),
                 entity,
-                body: file.text[p.body_offset..].to_string(),
-                refs,
+                body: Body {
+                    text: body.to_string(),
+                    refs,
+                },
             });
         }
         if !pages.iter().any(|p| p.url == "index.html") {
@@ -96,29 +127,41 @@ impl Resolver<'_> {
         pages
     }
 
-    /// Checks the inline references in the `note:` fields of claims and notes (Markdown too);
-    /// problems point at the field.
-    pub(super) fn check_note_refs(&mut self) {
+    /// Resolves the `note:` fields of claims and notes (Markdown too); problems point at the
+    /// field. Every record's note is checked, also of records that failed: `claims` and `notes`
+    /// (the records that resolved) get theirs.
+    pub(super) fn note_bodies(&mut self, claims: &[Claim], notes: &[Note]) -> NoteBodies {
         let raw = self.raw;
-        let notes = raw
-            .records
-            .claims
-            .iter()
+        let fields = (raw.records.claims.iter())
             .map(|c| (&c.note, &c.pos))
             .chain(raw.records.notes.iter().map(|n| (&n.note, &n.pos)));
-        for (text, pos) in notes {
+        let mut bodies: HashMap<RecordKey, Body> = HashMap::new();
+        for (text, pos) in fields {
             let Some(text) = text else { continue };
-            for (run, _) in markdown::text_runs(text) {
-                for found in markdown::scan_refs(&run) {
-                    let loc = || self.raw.field_loc(pos, "note");
-                    match found {
-                        Ok(spec) => {
-                            self.inline_target(spec.kind, &spec.id, loc);
-                        }
-                        Err(err) => self.diags.error(&loc(), err.message, Some(err.help)),
+            let loc = || raw.field_loc(pos, "note");
+            let mut refs = Vec::new();
+            for found in markdown::locate_refs(text) {
+                match found {
+                    Ok(spec) => {
+                        let target = self.inline_target(spec.kind, &spec.id, loc);
+                        refs.push(resolved(spec, target));
                     }
+                    Err(err) => self.diags.error(&loc(), err.message, Some(err.help)),
                 }
             }
+            let body = Body {
+                text: text.clone(),
+                refs,
+            };
+            bodies.insert(record_key(pos), body);
+        }
+        NoteBodies {
+            claims: (claims.iter())
+                .map(|c| bodies.remove(&record_key(&c.origin.pos)))
+                .collect(),
+            notes: (notes.iter())
+                .map(|n| bodies.remove(&record_key(&n.origin.pos)))
+                .collect(),
         }
     }
 
@@ -173,5 +216,70 @@ impl Resolver<'_> {
             Some(help),
         );
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use crate::diag::Diagnostics;
+    use crate::load::{Loaded, SourceFile};
+    use crate::model::{Model, Target};
+
+    fn model(records: &str, overview: &str) -> Model {
+        let file = |rel: &str, text: &str| SourceFile {
+            rel: rel.into(),
+            path: rel.into(),
+            text: Arc::from(text),
+        };
+        let loaded = Loaded {
+            records: vec![file("content/records.yaml", records)],
+            pages: vec![file("content/index.md", overview)],
+            ..Loaded::default()
+        };
+        let mut diags = Diagnostics::new();
+        let raw = crate::parse::parse(&loaded, &mut diags);
+        super::super::resolve(&raw, Path::new("."), Default::default(), &mut diags)
+    }
+
+    const RECORDS: &str = "\
+countries:
+  - {id: aa, name: Aä}
+sources:
+  - {id: src, title: A report}
+claims:
+  - {id: bad, subject: nobody, property: p, value: x, source: src, quote: x, note: \"[[aa|bad]]\"}
+  - {id: good, subject: aa, property: p, value: y, source: src, quote: y, note: \"ä [[aa|good]]\"}
+";
+
+    #[test]
+    fn each_claim_gets_its_own_note() {
+        let model = model(RECORDS, "---\ntitle: T\n---\n");
+        assert_eq!(model.claims.len(), 1);
+        let body = model.note_bodies.claims[0].as_ref().expect("a note");
+        assert_eq!(&body.text[body.refs[0].range.clone()], "[[aa|good]]");
+        assert_eq!(body.refs[0].label.as_deref(), Some("good"));
+    }
+
+    #[test]
+    fn page_references_are_located_and_resolved() {
+        let page = "---\r\ntitle: T\r\n---\r\nŽ [[aa]] [[nobody|Nobody]] [[nobody]] `[[aa]]`\r\n";
+        let model = model(RECORDS, page);
+        let body = &model.pages[0].body;
+        let refs: Vec<(&str, Option<Target>, Option<&str>)> = (body.refs.iter())
+            .map(|r| (&body.text[r.range.clone()], r.target, r.label.as_deref()))
+            .collect();
+        let aa = model.index.get("aa").copied();
+        assert_eq!(
+            refs,
+            [
+                ("[[aa]]", aa, None),
+                // Unknown: reported once, shown as written.
+                ("[[nobody|Nobody]]", None, Some("Nobody")),
+                ("[[nobody]]", None, Some("nobody")),
+            ]
+        );
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::model::{Backlink, ClaimId, Details, EntityId, Model, PageId, Target, Value};
 
-/// Claims per entity and backlinks: which entity pages and Markdown pages link to each entity.
+/// Claims per entity and backlinks: which entity pages, Markdown pages, claims' notes and
+/// analyst notes link to each entity.
 pub(super) fn relate(model: &mut Model) {
     for (i, c) in model.claims.iter().enumerate() {
         let id = ClaimId(i);
@@ -42,12 +43,30 @@ pub(super) fn relate(model: &mut Model) {
         let from = page
             .entity
             .map_or(Backlink::Page(PageId(i)), Backlink::Entity);
-        for t in &page.refs {
-            match t {
-                Target::Entity(e) => links.push((*e, from)),
-                Target::Claim(c) => links.push((model.claims[c.0].subject, from)),
-                Target::Note(_) => {}
+        for to in page.body.targets().filter_map(|t| mentioned(model, t)) {
+            links.push((to, from));
+        }
+    }
+    for (i, body) in model.note_bodies.claims.iter().enumerate() {
+        let (Some(body), Some(claim)) = (body, model.claims.get(i)) else {
+            continue;
+        };
+        // The pages of its subject, source and speaker list the claim already.
+        let listed =
+            |e: EntityId| e == claim.subject || e == claim.source || claim.speaker == Some(e);
+        for to in body.targets().filter_map(|t| mentioned(model, t)) {
+            if !listed(to) {
+                links.push((to, Backlink::Claim(ClaimId(i))));
             }
+        }
+    }
+    for (i, body) in model.note_bodies.notes.iter().enumerate() {
+        for to in body
+            .iter()
+            .flat_map(|b| b.targets())
+            .filter_map(|t| mentioned(model, t))
+        {
+            links.push((to, Backlink::Note(i)));
         }
     }
     for (to, from) in links {
@@ -58,5 +77,86 @@ pub(super) fn relate(model: &mut Model) {
     for list in &mut model.backlinks {
         list.sort();
         list.dedup();
+    }
+}
+
+/// The entity a reference in a text makes a backlink to: a claim's is its subject's.
+fn mentioned(model: &Model, target: Target) -> Option<EntityId> {
+    match target {
+        Target::Entity(e) => Some(e),
+        Target::Claim(c) => model.claims.get(c.0).map(|c| c.subject),
+        Target::Note(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::load::{Loaded, SourceFile};
+
+    fn file(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            path: rel.into(),
+            text: Arc::from(text),
+        }
+    }
+
+    /// The model of one record file and an overview page, and whether anything was an error.
+    fn model(records: &str, overview: &str) -> (Model, bool) {
+        let loaded = Loaded {
+            records: vec![file("content/records.yaml", records)],
+            pages: vec![file("content/index.md", overview)],
+            ..Loaded::default()
+        };
+        let mut diags = Diagnostics::new();
+        let raw = crate::parse::parse(&loaded, &mut diags);
+        let model = super::super::resolve(&raw, Path::new("."), Default::default(), &mut diags);
+        (model, diags.has_errors())
+    }
+
+    const RECORDS: &str = "\
+countries:
+  - {id: aa, name: Aa}
+  - {id: bb, name: Bb}
+  - {id: cc, name: Cc}
+  - {id: dd, name: Dd}
+sources:
+  - {id: src, title: A report}
+claims:
+  - id: one
+    subject: aa
+    property: statement
+    value: x
+    source: src
+    quote: x
+    note: \"[[aa]] and [[src]] list it already; [[bb]] and [[claim:two]] (about dd) do not.\"
+  - {id: two, subject: dd, property: statement, value: y, source: src, quote: y}
+notes:
+  - {id: n, claims: [one, two], kind: other, note: \"See [[cc]], `[[bb]]` stays text.\"}
+";
+
+    fn entity(model: &Model, id: &str) -> usize {
+        match model.index.get(id) {
+            Some(Target::Entity(e)) => e.0,
+            other => panic!("{id} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn references_in_notes_make_backlinks() {
+        let (model, errors) = model(RECORDS, "---\ntitle: T\n---\nAbout [[bb]].\n");
+        assert!(!errors);
+        let one = Backlink::Claim(ClaimId(0));
+        let back = |id: &str| model.backlinks[entity(&model, id)].clone();
+        assert_eq!(back("bb"), [Backlink::Page(PageId(0)), one]);
+        assert!(back("dd").contains(&one), "{:?}", back("dd"));
+        assert_eq!(back("cc"), [Backlink::Note(0)]);
+        // The claim is on its subject's and its source's pages already.
+        assert!(!back("aa").contains(&one) && !back("src").contains(&one));
     }
 }

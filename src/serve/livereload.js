@@ -41,16 +41,21 @@
     ws.onmessage = function (event) {
       var msg = JSON.parse(event.data);
       if (msg.type === "hello") {
-        if (msg.build !== build) { location.reload(); } else { overlay(msg.errors); }
+        if (msg.build !== build) { location.reload(); return; }
+        overlay(msg.errors);
+        // Connected and current: from now on every rebuild reaches this page. Tests wait for it.
+        document.documentElement.setAttribute("data-dossier-live", String(build));
       } else if (msg.type === "reload") {
         location.reload();
       } else if (msg.type === "css") {
         build = msg.build; overlay([]); reloadCss();
+        document.documentElement.setAttribute("data-dossier-live", String(build));
       } else if (msg.type === "error") {
         overlay(msg.errors);
       }
     };
     ws.onclose = function () {
+      document.documentElement.removeAttribute("data-dossier-live");
       setTimeout(function () { connect(Math.min(delay * 2, 4000)); }, delay);
     };
   }

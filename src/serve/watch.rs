@@ -82,7 +82,11 @@ fn publish(state: &State, compiled: &Compiled, change: Change) -> (Status, Strin
     };
     let event = serde_json::json!({"type": kind, "build": status.build});
     let pages = state.events.send(event.to_string()).unwrap_or(0);
-    (status, format!("{kind} sent to {pages} page(s)"))
+    let pages = match pages {
+        1 => "1 page".to_string(),
+        n => format!("{n} pages"),
+    };
+    (status, format!("{kind} sent to {pages}"))
 }
 
 /// Records a build with content errors: the last good build stays.
@@ -101,8 +105,12 @@ fn content_failure(state: &State, compiled: &Compiled) -> Status {
 
 fn report_failure(state: &State, problems: Vec<Problem>) -> Status {
     let status = state.update(|s| s.errors.clone_from(&problems));
+    let fix = match problems.len() {
+        1 => "fix the error above".to_string(),
+        n => format!("fix the {n} errors above"),
+    };
     eprintln!(
-        "[{}] build failed: still serving the last good build; fix the error(s) above",
+        "[{}] build failed: still serving the last good build; {fix}",
         clock()
     );
     let message = serde_json::json!({"type": "error", "errors": problems});
@@ -166,7 +174,10 @@ struct Rebuilder<W: Watcher, C: FileIdCache> {
 pub(super) fn watch(state: Arc<State>, options: Options) -> Result<()> {
     let root =
         std::fs::canonicalize(&options.root).map_err(crate::error::read_err(&options.root))?;
-    let cannot_watch = |e| Error::Other(format!("cannot watch {}: {e}", root.display()));
+    let cannot_watch = |source| Error::Watch {
+        path: root.clone(),
+        source,
+    };
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(cannot_watch)?;
     debouncer
@@ -185,7 +196,10 @@ pub(super) fn watch(state: Arc<State>, options: Options) -> Result<()> {
     std::thread::Builder::new()
         .name("dossier-rebuild".into())
         .spawn(move || rebuilder.run(&rx))
-        .map_err(|e| Error::Other(format!("cannot start the rebuild thread: {e}")))?;
+        .map_err(|source| Error::Start {
+            what: "the rebuild thread",
+            source,
+        })?;
     Ok(())
 }
 

@@ -365,6 +365,95 @@ fn timeline_and_agreement_pictures_are_inline_svg() {
     assert_eq!(cells.len(), 9, "{cells:?}");
     // Beta gives both readings of the start year; gamma agrees with the verdict.
     assert_eq!(&cells[..3], ["✓", "±", "✓"]);
+    // Beta's contradiction of itself and the quote drift are ties: no reading is best
+    // supported, so no source gets a tick for whichever reading came first.
+    assert_eq!(&cells[3..], ["·", "○", "·", "○", "○", "·"]);
+    let best = texts(&discrepancies, "section#drift--alpha-quote .reading .best");
+    assert!(best.is_empty(), "{best:?}");
+}
+
+#[test]
+fn a_theme_can_replace_the_flag_markup() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "templates/partials/flags.html",
+        "{% for f in flags %} <b class=\"my-flag\">{{ f.detail }}</b>{% endfor %}\n",
+    );
+    let site = fixture.build();
+    let country = site.html("countries/ruritania.html");
+    assert_eq!(
+        texts(&country, "li#claim-beta-start-2023 b.my-flag").len(),
+        1
+    );
+    assert!(texts(&country, "li#claim-beta-start-2023 .flag").is_empty());
+    let print = site.html("print/index.html");
+    assert_eq!(
+        texts(&print, "li#claims-beta-start-2023 b.my-flag").len(),
+        1
+    );
+}
+
+#[test]
+fn the_print_view_links_inside_itself_with_unique_ids() {
+    let fixture = Fixture::new("basic");
+    // A country whose section id is the countries heading's id, `countries-h`.
+    fixture.replace(
+        "content/entities.yaml",
+        "countries:\n",
+        "countries:\n  - id: h\n    name: Aitch\n",
+    );
+    // Two summaries with the same heading id, the second linking to its own.
+    fixture.replace(
+        "content/countries/ruritania.md",
+        "[[claim:gamma-start]].",
+        "[[claim:gamma-start]].\n\n## Notes {#notes}\n\nText.",
+    );
+    fixture.write(
+        "content/countries/osterlich.md",
+        "---\ntitle: Österlich\nentity: osterlich\n---\n[Below](#notes).\n\n## Notes {#notes}\n\nMore.\n",
+    );
+    let site = fixture.build();
+    let print = site.html("print/index.html");
+    assert_eq!(
+        hrefs(&print, "article#countries-osterlich .summary a"),
+        ["#user_notes-2"]
+    );
+    let ids: Vec<String> = {
+        let selector = scraper::Selector::parse("[id]").expect("selector");
+        (print.select(&selector))
+            .filter_map(|e| e.value().attr("id").map(str::to_string))
+            .collect()
+    };
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "repeated ids");
+    assert!(ids.contains(&"countries-h".to_string()));
+    assert!(ids.contains(&"countries-h-2".to_string()), "{ids:?}");
+    for href in hrefs(&print, "a") {
+        let id = href.strip_prefix('#').expect("in-page link");
+        assert!(unique.contains(&id.to_string()), "{href} leads nowhere");
+    }
+    let flags = hrefs(&print, "li#claims-beta-start-2023 .flag a");
+    assert_eq!(
+        flags,
+        [
+            "#discrepancies-conflict--ruritania--production-start",
+            "#discrepancies-self--beta--ruritania--production-start"
+        ]
+    );
+    let refs: Vec<&str> = {
+        let selector =
+            scraper::Selector::parse("li#claims-beta-start-2023 .flag a").expect("selector");
+        (print.select(&selector))
+            .filter_map(|a| a.value().attr("data-ref"))
+            .collect()
+    };
+    assert_eq!(refs.len(), 2, "section numbers for paper");
+    let text = site.text("print/index.html");
+    assert_eq!(
+        text.matches("href=\"../").count(),
+        2,
+        "only the stylesheets"
+    );
 }
 
 #[test]

@@ -1,18 +1,33 @@
 //! The fixture builder shared by the integration tests.
 
-#[path = "../common/fixtures.rs"]
-mod fixtures;
-pub use fixtures::{copy_dir, fixtures};
-
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use scraper::{Html, Selector};
 
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Copies a fixture folder, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
+
 /// A fixture briefing copied into a temporary folder.
 pub struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pub root: PathBuf,
 }
 
@@ -29,7 +44,7 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("temporary folder");
         let root = dir.path().join(name);
         copy_dir(&fixtures().join(name), &root);
-        Fixture { _dir: dir, root }
+        Fixture { dir, root }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -51,6 +66,28 @@ impl Fixture {
         self.write(rel, &text.replacen(from, to, 1))
     }
 
+    /// The temporary folder the briefing was copied into (`root`'s parent): a place outside
+    /// the briefing for a test's other files.
+    pub fn outside(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `text` with the fixture's absolute paths made stable for snapshots: the briefing
+    /// folder is `[BRIEFING]`, the temporary folder around it `[TMP]`.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (path, name) in [
+            (&self.root, "[BRIEFING]"),
+            (&self.dir.path().to_path_buf(), "[TMP]"),
+        ] {
+            let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            for form in [canonical, path.clone()] {
+                out = out.replace(&form.display().to_string(), name);
+            }
+        }
+        out
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
@@ -58,6 +95,11 @@ impl Fixture {
     /// Runs `dossier ARGS...` in the briefing folder.
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(&self.root, args, &[])
+    }
+
+    /// [`Fixture::run`] with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
+        run_in(&self.root, args, env)
     }
 
     /// Builds into `public/` and expects success.
@@ -94,6 +136,16 @@ impl Run {
     }
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 /// Runs `dossier ARGS...` in `cwd` with extra environment variables.
 pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -103,11 +155,7 @@ pub fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
         .envs(env.iter().copied())
         .output()
         .expect("run dossier");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(out)
 }
 
 /// A built site on disk.

@@ -4,8 +4,6 @@
 //! Without Chromium, chromedriver or poppler each test prints a loud `SKIPPED:` line and
 //! passes, unless `DOSSIER_REQUIRE_BROWSER=1` (as in CI), when it fails instead.
 
-mod server_support;
-
 use std::future::Future;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,9 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::server::Server;
+use crate::support::fixtures;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
-use server_support::Server;
 
 /// One Chromium at a time: the machines have two cores.
 static BROWSER: Mutex<()> = Mutex::new(());
@@ -181,6 +180,18 @@ async fn wait_js(client: &Client, what: &str, script: &str) -> Duration {
     }
 }
 
+/// Waits until the page's live-reload client has its greeting from the server and is
+/// current (it marks `<html data-dossier-live>`): from then on every rebuild reaches the page,
+/// so an edit made now cannot be missed, nor turn into a reload on a late greeting.
+async fn live(client: &Client) -> Duration {
+    wait_js(
+        client,
+        "the live-reload socket's greeting",
+        "return document.documentElement.hasAttribute('data-dossier-live')",
+    )
+    .await
+}
+
 async fn h1(client: &Client) -> String {
     let h1 = client
         .wait()
@@ -318,8 +329,7 @@ fn live_reload_updates_the_page_and_shows_build_errors() {
     in_browser("live_reload_and_error_overlay", move |c| async move {
         c.goto(&srv.site_url("")).await.expect("open the overview");
         h1(&c).await;
-        // Wait for the socket's greeting, so the edit below is seen by a connected page.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        live(&c).await;
         js(&c, "window.__before_reload = true; return true", vec![]).await;
 
         srv.replace(
@@ -425,7 +435,7 @@ fn the_site_works_under_a_sub_path() {
 
         c.goto(&srv.site_url("")).await.expect("back");
         h1(&c).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        live(&c).await;
         srv.replace(
             "content/index.md",
             "will make widgets",
@@ -446,7 +456,7 @@ fn the_site_works_under_a_sub_path() {
         });
         c.refresh().await.expect("reload");
         h1(&c).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        live(&c).await;
         js(&c, "window.__no_reload = true; return true", vec![]).await;
         let css = "body { outline: 7px solid rgb(1, 2, 3); }\n";
         std::fs::write(srv.path("static/style.css"), css).expect("write style.css");
@@ -470,7 +480,7 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
     let root = if repo.join("content/index.md").is_file() {
         repo.to_path_buf()
     } else {
-        server_support::fixtures().join("basic")
+        fixtures().join("basic")
     };
     let work = tempfile::tempdir().expect("temp");
     let pdf = work.path().join("briefing.pdf");
@@ -551,25 +561,6 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
         "page 1 is blank ({:.3}% inked)",
         inked * 100.0
     );
-}
-
-#[test]
-fn pdf_without_chromium_says_how_to_install_it() {
-    let root = server_support::fixtures().join("basic");
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("pdf")
-        .arg(&root)
-        .env("PATH", "")
-        .env_remove("DOSSIER_CHROME")
-        .output()
-        .expect("run dossier pdf");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("apt-get install chromium") && stderr.contains("--chrome"),
-        "{stderr}"
-    );
-    assert!(!root.join("briefing.pdf").exists());
 }
 
 fn run(program: &Path, args: &[&std::ffi::OsStr]) -> String {

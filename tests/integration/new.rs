@@ -2,28 +2,21 @@
 //! valid YAML for GitHub Pages, and an existing folder is never overwritten.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn dossier(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dossier")
-}
+use crate::support::{Run, run_in};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+fn dossier(dir: &Path, args: &[&str]) -> Run {
+    run_in(dir, args, &[])
 }
 
 #[test]
 fn a_new_briefing_checks_and_builds_with_one_discrepancy() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dossier(dir.path(), &["new", "harbour-bridge"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let root = dir.path().join("harbour-bridge");
     for file in [
+        "README.md",
         "dossier.yaml",
         "content/index.md",
         ".gitignore",
@@ -37,21 +30,28 @@ fn a_new_briefing_checks_and_builds_with_one_discrepancy() {
             .contains("public/")
     );
 
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    assert!(readme.starts_with("# Harbour bridge\n"), "{readme}");
+    for step in [
+        "dossier serve",
+        "dossier check",
+        "dossier build",
+        "GitHub Pages",
+    ] {
+        assert!(readme.contains(step), "the README explains `{step}`");
+    }
+
     let check = dossier(&root, &["check"]);
-    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(
-        text(&check.stderr).trim().is_empty(),
+        check.stderr.trim().is_empty(),
         "no warnings: {}",
-        text(&check.stderr)
+        check.stderr
     );
-    assert!(
-        text(&check.stdout).contains("1 discrepancy,"),
-        "{}",
-        text(&check.stdout)
-    );
+    assert!(check.stdout.contains("1 discrepancy,"), "{}", check.stdout);
 
     let build = dossier(&root, &["build"]);
-    assert_eq!(build.status.code(), Some(0), "{}", text(&build.stderr));
+    assert_eq!(build.code, 0, "{}", build.stderr);
     let facts: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("public/facts.json")).expect("facts.json"),
     )
@@ -68,7 +68,7 @@ fn a_new_briefing_checks_and_builds_with_one_discrepancy() {
 #[test]
 fn the_workflow_deploys_to_github_pages() {
     let dir = tempfile::tempdir().expect("temp");
-    assert_eq!(dossier(dir.path(), &["new", "b"]).status.code(), Some(0));
+    assert_eq!(dossier(dir.path(), &["new", "b"]).code, 0);
     let yaml = std::fs::read_to_string(dir.path().join("b/.github/workflows/pages.yml"))
         .expect("workflow");
     let doc: serde_json::Value = serde_saphyr::from_str(&yaml).expect("valid YAML");
@@ -92,12 +92,8 @@ fn an_existing_folder_is_not_overwritten() {
     std::fs::create_dir(dir.path().join("taken")).expect("mkdir");
     std::fs::write(dir.path().join("taken/notes.txt"), "mine").expect("write");
     let out = dossier(dir.path(), &["new", "taken"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("not an empty folder"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not an empty folder"), "{}", out.stderr);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("taken/notes.txt")).expect("kept"),
         "mine"
@@ -106,11 +102,6 @@ fn an_existing_folder_is_not_overwritten() {
 
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let out = dossier(dir.path(), &["new", "empty"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "an empty folder is fine: {}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.code, 0, "an empty folder is fine: {}", out.stderr);
     assert!(dir.path().join("empty/dossier.yaml").is_file());
 }

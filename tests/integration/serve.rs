@@ -2,14 +2,12 @@
 //! traversal, the injected live-reload script, broken edits, sub-path base URLs, the methods
 //! answered, and whole responses while rebuilds run under load.
 
-mod server_support;
-
 use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use server_support::{Response, Server, request};
+use crate::server::{Response, Server, request};
 
 const REBUILD: Duration = Duration::from_secs(30);
 const CLAIMS: &str = "content/claims/claims.yaml";
@@ -209,6 +207,48 @@ fn a_broken_edit_keeps_the_last_good_build_and_reports_the_error() {
     );
 }
 
+/// The terminal's account of broken edits: each located error, then one line saying the last
+/// good build is still served, with the count of errors in words that agree with it.
+#[test]
+fn broken_edits_are_reported_in_the_terminal() {
+    let server = Server::start("basic", &[]);
+    server.replace(CLAIMS, GOOD, BROKEN);
+    server.wait_stderr(REBUILD, "fix the error above");
+    server.replace("content/index.md", "[[jan-novak]]", "[[jan-novac]]");
+    let stderr = server.wait_stderr(REBUILD, "fix the 2 errors above");
+    insta::assert_snapshot!(stderr);
+}
+
+/// A rebuild that the write stage refuses (the output was replaced by a folder Dossier did not
+/// write): the terminal says why, the folder is left alone, and the server keeps running.
+#[test]
+fn a_refused_output_is_reported_in_the_terminal() {
+    let server = Server::start("basic", &[]);
+    std::fs::remove_dir_all(server.path("public")).expect("remove public/");
+    std::fs::create_dir(server.path("public")).expect("mkdir public/");
+    std::fs::write(server.path("public/mine.txt"), "mine").expect("write");
+    server.replace(
+        "content/index.md",
+        "will make widgets",
+        "will surely make widgets",
+    );
+    let stderr = server.wait_stderr(REBUILD, "fix the error above");
+    let root = std::fs::canonicalize(&server.root).expect("canonical root");
+    insta::assert_snapshot!(stderr.replace(&root.display().to_string(), "[BRIEFING]"));
+    assert_eq!(server.read("public/mine.txt"), "mine");
+    assert_eq!(server.get("/mine.txt").status, 200, "still serving");
+}
+
+/// `--open` where no browser can be started: a warning that gives the URL, and the site is
+/// served all the same.
+#[test]
+fn open_without_a_browser_warns_and_serves() {
+    let server = Server::start_with_env("basic", &["--open"], &[("PATH", "")]);
+    let stderr = server.wait_stderr(REBUILD, "cannot open a browser");
+    insta::assert_snapshot!(stderr);
+    assert_eq!(server.get("/").status, 200);
+}
+
 #[test]
 fn edits_are_rebuilt_and_reported() {
     let server = Server::start("basic", &[]);
@@ -248,24 +288,6 @@ fn a_sub_path_base_url_is_served_at_that_path() {
         "nothing outside /repo/"
     );
     assert_eq!(server.get("/repo/nope.html").status, 404);
-}
-
-#[test]
-fn a_port_in_use_fails_with_exit_code_2() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = taken.local_addr().expect("addr").port().to_string();
-    let dir = tempfile::tempdir().expect("temp");
-    let root = dir.path().join("basic");
-    server_support::copy_dir(&server_support::fixtures().join("basic"), &root);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("serve")
-        .arg(&root)
-        .args(["--port", &port])
-        .output()
-        .expect("run dossier serve");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot listen on"), "{stderr}");
 }
 
 #[test]

@@ -1,11 +1,8 @@
-//! Shared by tests/serve.rs and tests/browser.rs: runs the real `dossier serve --port 0` on a
-//! temporary copy of a fixture briefing, reads the port it prints, and talks raw HTTP/1.1 to
-//! it (so that paths such as `/../x` reach the server exactly as written).
-#![allow(dead_code)]
+//! Shared by `serve` and `browser`: runs the real `dossier serve --port 0` on a temporary
+//! copy of a fixture briefing, reads the port it prints, and talks raw HTTP/1.1 to it (so
+//! that paths such as `/../x` reach the server exactly as written).
 
-#[path = "../common/fixtures.rs"]
-mod fixtures;
-pub use fixtures::{copy_dir, fixtures};
+use crate::support::{copy_dir, fixtures};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -27,6 +24,8 @@ pub struct Server {
     pub root: PathBuf,
     /// Everything the server printed, stdout and stderr.
     pub log: Arc<Mutex<String>>,
+    /// What it printed on stderr alone, in order.
+    pub stderr: Arc<Mutex<String>>,
     _dir: tempfile::TempDir,
 }
 
@@ -53,6 +52,11 @@ impl Response {
 impl Server {
     /// Copies `tests/fixtures/NAME` and serves it with `args` added to `serve --port 0`.
     pub fn start(fixture: &str, args: &[&str]) -> Server {
+        Server::start_with_env(fixture, args, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables.
+    pub fn start_with_env(fixture: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temporary folder");
         let root = dir.path().join(fixture);
         copy_dir(&fixtures().join(fixture), &root);
@@ -62,21 +66,23 @@ impl Server {
             .args(["--port", "0"])
             .args(args)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start dossier serve");
         let log = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         pump(
             child.stdout.take().expect("stdout piped"),
-            log.clone(),
+            vec![log.clone()],
             Some(tx),
         );
         pump(
             child.stderr.take().expect("stderr piped"),
-            log.clone(),
+            vec![log.clone(), stderr.clone()],
             None,
         );
         let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_else(|_| {
@@ -93,6 +99,7 @@ impl Server {
             base,
             root,
             log,
+            stderr,
             _dir: dir,
         }
     }
@@ -108,6 +115,30 @@ impl Server {
 
     pub fn log(&self) -> String {
         self.log.lock().expect("log").clone()
+    }
+
+    /// What the server printed on stderr so far, with the port and the rebuild log's clock
+    /// (`[12:34:56.789]`) made stable for snapshots.
+    pub fn stderr(&self) -> String {
+        let text = self.stderr.lock().expect("log").clone();
+        without_clock(&text).replace(&format!(":{}/", self.port), ":[PORT]/")
+    }
+
+    /// Polls stderr until it contains `text`, for at most `timeout`.
+    pub fn wait_stderr(&self, timeout: Duration, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let now = self.stderr();
+            if now.contains(text) {
+                return now;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "timed out waiting for `{text}` on stderr\nserver log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// GET `raw_path`, sent byte for byte.
@@ -172,10 +203,39 @@ impl Drop for Server {
     }
 }
 
-/// Copies lines from a pipe into `log`, sending the `Serving` line once.
+/// `[HH:MM:SS.mmm]` at the start of a line made `[TIME]`.
+fn without_clock(text: &str) -> String {
+    let stamp = |l: &str| {
+        let b = l.as_bytes();
+        b.len() >= 14
+            && b[0] == b'['
+            && b[13] == b']'
+            && b[1..13].iter().enumerate().all(|(i, c)| {
+                if [2, 5].contains(&i) {
+                    *c == b':'
+                } else if i == 8 {
+                    *c == b'.'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    text.lines()
+        .map(|l| {
+            if stamp(l) {
+                format!("[TIME]{}", &l[14..])
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect()
+}
+
+/// Copies lines from a pipe into each of `logs`, sending the `Serving` line once.
 fn pump(
     pipe: impl Read + Send + 'static,
-    log: Arc<Mutex<String>>,
+    logs: Vec<Arc<Mutex<String>>>,
     mut tx: Option<mpsc::Sender<String>>,
 ) {
     std::thread::spawn(move || {
@@ -185,9 +245,11 @@ fn pump(
             {
                 let _ = tx.send(line.clone());
             }
-            if let Ok(mut log) = log.lock() {
-                log.push_str(&line);
-                log.push('\n');
+            for log in &logs {
+                if let Ok(mut log) = log.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
             }
         }
     });

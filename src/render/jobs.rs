@@ -1,0 +1,202 @@
+//! The pages of the site: which there are, and for each its template and context, built
+//! from the shared views.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::context::{
+    Base, ClaimContext, ClaimGroup, ClaimsContext, DiscrepanciesContext, EntityContext,
+    IndexContext, KindLinks, ListContext, ListEntry, PageContext, PlainContext, TimelineContext,
+};
+use super::shared::Views;
+use super::urls::{self, Route};
+use super::{OutputFile, charts, markdown, print, timeline, views};
+use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
+
+/// Every page, in a fixed order.
+pub fn routes(model: &Model) -> Vec<Route> {
+    let mut routes = vec![
+        Route::Overview,
+        Route::Claims,
+        Route::Discrepancies,
+        Route::Timeline,
+        Route::NotFound,
+        Route::Print,
+        Route::Search,
+    ];
+    routes.extend(EntityKind::ALL.map(Route::Kind));
+    routes.extend((0..model.entities.len()).map(|e| Route::Entity(EntityId(e))));
+    routes.extend((0..model.claims.len()).map(|c| Route::Claim(ClaimId(c))));
+    // Summaries are their entity's page, the overview is its own route.
+    routes.extend(
+        (0..model.pages.len())
+            .map(|p| Route::of_page(model, PageId(p)))
+            .filter(|r| matches!(r, Route::Page(_))),
+    );
+    routes
+}
+
+/// Renders the page at `route`.
+pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
+    let core = v.core;
+    let model = core.ctx.model;
+    let path = route.url(model);
+    match route {
+        Route::Overview => overview(v, path),
+        Route::Entity(e) => {
+            let entity = &v.entities[e.0];
+            let base = with_views(v, route, entity.name.as_str());
+            write(v, "entity.html", path, &EntityContext { base, entity })
+        }
+        Route::Claim(c) => {
+            let claim = &core.claims[c.0];
+            let title = format!("{}: {}", claim.subject.name, claim.label);
+            let base = with_views(v, route, title);
+            write(v, "claim.html", path, &ClaimContext { base, claim })
+        }
+        Route::Kind(kind) => {
+            let context = ListContext {
+                base: with_views(v, route, kind.plural()),
+                kind,
+                entries: list_entries(v, kind),
+            };
+            write(v, "list.html", path, &context)
+        }
+        Route::Claims => {
+            let base = with_views(v, route, "Claims");
+            let groups = claim_groups(v);
+            write(v, "claims.html", path, &ClaimsContext { base, groups })
+        }
+        Route::Discrepancies => {
+            let context = DiscrepanciesContext {
+                base: with_views(v, route, "Discrepancies"),
+                discrepancies: &core.disc_views,
+                agreement_svg: charts::agreement(core.ctx, &core.discs),
+            };
+            write(v, "discrepancies.html", path, &context)
+        }
+        Route::Timeline => {
+            let context = TimelineContext {
+                base: with_views(v, route, "Timeline"),
+                entries: &v.timeline,
+                chart_svg: charts::timeline(&timeline::moments(&v.timeline)),
+            };
+            write(v, "timeline.html", path, &context)
+        }
+        Route::Page(p) => {
+            let page = &model.pages[p.0];
+            let mut base = base(v, route, page.title.as_str());
+            base.page.description = page.description.as_deref();
+            let content_html = markdown::to_html(&page.body, &base.root, core.ctx);
+            write(v, "page.html", path, &PageContext { base, content_html })
+        }
+        Route::NotFound => {
+            let context: PlainContext = base(v, route, "Page not found");
+            write(v, "404.html", path, &context)
+        }
+        Route::Search => {
+            let context: PlainContext = base(v, route, "Search");
+            write(v, "search.html", path, &context)
+        }
+        Route::Print => {
+            let html = print::render(v, base(v, route, model.config.title.as_str()))?;
+            Ok(OutputFile {
+                path: path.into_owned(),
+                bytes: html.into_bytes(),
+            })
+        }
+    }
+}
+
+/// Renders `template` with `context` into the file at `path`.
+fn write(
+    v: &Views,
+    template: &str,
+    path: Cow<str>,
+    context: &impl Serialize,
+) -> Result<OutputFile, tera::Error> {
+    let html = (v.core.tera).render(template, &tera::Context::from_serialize(context)?)?;
+    Ok(OutputFile {
+        path: path.into_owned(),
+        bytes: html.into_bytes(),
+    })
+}
+
+fn base<'a>(v: &Views<'a>, route: Route, title: impl Into<Cow<'a, str>>) -> Base<'a> {
+    Base::new(&v.core.site, v.core.ctx.model, route, title)
+}
+
+/// The base of a page that shows views, whose HTML fragments are drawn for [`views::ROOT`].
+fn with_views<'a>(v: &Views<'a>, route: Route, title: impl Into<Cow<'a, str>>) -> Base<'a> {
+    let base = base(v, route, title);
+    debug_assert_eq!(
+        base.root,
+        views::ROOT,
+        "{route:?} shows views drawn for another depth"
+    );
+    base
+}
+
+fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
+    let ctx = v.core.ctx;
+    let model = ctx.model;
+    let page = v.overview.map(|p| &model.pages[p.0]);
+    let title = page.map_or(model.config.title.as_str(), |p| p.title.as_str());
+    let kinds = EntityKind::ALL
+        .iter()
+        .map(|k| KindLinks {
+            kind: *k,
+            title: k.plural(),
+            url: urls::kind(*k),
+            entities: (0..model.entities.len())
+                .map(EntityId)
+                .filter(|e| model.entity(*e).kind == *k)
+                .map(|e| views::link(ctx, e))
+                .collect(),
+        })
+        .collect();
+    let context = IndexContext {
+        base: base(v, Route::Overview, title),
+        overview_html: v.overview_html.as_deref(),
+        discrepancies: &v.core.discs,
+        kinds,
+    };
+    write(v, "index.html", path, &context)
+}
+
+fn list_entries<'a>(v: &'a Views<'a>, kind: EntityKind) -> Vec<ListEntry<'a>> {
+    let ctx = v.core.ctx;
+    let model = ctx.model;
+    views::list_order(model, kind)
+        .into_iter()
+        .map(|e| ListEntry {
+            name: &model.entity(e).name,
+            url: &v.entities[e.0].url,
+            claims: model.claims_about[e.0].len() + model.claims_by[e.0].len(),
+            discrepancies: ctx.analysis.by_entity[e.0].len(),
+            note: match &model.entity(e).details {
+                Details::Source(s) => Some(s.title.as_str()),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+fn claim_groups<'a>(v: &'a Views<'a>) -> Vec<ClaimGroup<'a>> {
+    let ctx = v.core.ctx;
+    let model = ctx.model;
+    let mut groups: Vec<ClaimGroup> = (0..model.entities.len())
+        .map(EntityId)
+        .filter(|e| !model.claims_about[e.0].is_empty())
+        .map(|e| ClaimGroup {
+            subject: views::link(ctx, e),
+            claims: model.claims_about[e.0]
+                .iter()
+                .map(|c| &v.core.claims[c.0])
+                .collect(),
+        })
+        .collect();
+    groups.sort_by_key(|g| g.subject.name.to_lowercase());
+    groups
+}

@@ -1,0 +1,149 @@
+//! The print view's places: every section, entity, claim and discrepancy it contains gets an
+//! anchor (an id unique in the document) and a section number, by the site URL of the page
+//! or place it stands for. Links are resolved through this table when the view is built.
+
+use std::collections::{HashMap, HashSet};
+
+use super::super::urls::{self, Route};
+use super::super::views::{self, Href};
+use crate::analyse::Analysis;
+use crate::model::{EntityId, EntityKind, Model};
+
+/// A place in the print view.
+#[derive(Debug)]
+pub struct Anchor {
+    /// Its id.
+    pub id: String,
+    /// `#id`.
+    pub href: String,
+    /// Its section number, `2.3`.
+    pub number: String,
+}
+
+/// The kinds of entities the view has sections for, with their entities in order.
+pub struct KindPlan {
+    pub kind: EntityKind,
+    pub entities: Vec<EntityId>,
+}
+
+/// The places of the print view, and the ids it uses.
+pub struct Anchors {
+    by_url: HashMap<String, Anchor>,
+    /// Every id the view's template gives (fixed ones, anchors, and their headings' `-h`).
+    taken: HashSet<String>,
+    /// The prefix from the print view to the site root, for links out of it.
+    root: String,
+    pub kinds: Vec<KindPlan>,
+}
+
+/// Ids `print.html` uses for its own sections, with their headings' `-h`.
+const FIXED: [&str; 5] = ["cover", "contents", "overview", "discrepancies", "timeline"];
+
+impl Anchors {
+    /// Numbers the view: 1 the overview, then a section per kind that has entities, the
+    /// discrepancies and the timeline.
+    pub fn build(model: &Model, analysis: &Analysis) -> Self {
+        let mut anchors = Anchors {
+            by_url: HashMap::new(),
+            taken: HashSet::new(),
+            root: Route::Print.root(model).into_owned(),
+            kinds: Vec::new(),
+        };
+        let kind_ids = EntityKind::ALL.map(|k| k.folder());
+        for id in FIXED.iter().chain(&kind_ids) {
+            anchors.taken.insert((*id).to_string());
+            anchors.taken.insert(format!("{id}-h"));
+        }
+        anchors.fixed(urls::OVERVIEW, "overview", "1".into());
+        for kind in EntityKind::ALL {
+            let entities = views::list_order(model, kind);
+            if entities.is_empty() {
+                continue;
+            }
+            let section = anchors.kinds.len() + 2;
+            anchors.fixed(&urls::kind(kind), kind.folder(), section.to_string());
+            for (i, e) in entities.iter().enumerate() {
+                let number = format!("{section}.{}", i + 1);
+                let entity = model.entity(*e);
+                let id = format!("{}-{}", kind.folder(), entity.id);
+                anchors.place(urls::entity(model, *e), &id, number.clone());
+                for c in &model.claims_about[e.0] {
+                    let id = format!("claims-{}", model.claim(*c).id);
+                    anchors.place(urls::claim(model, *c), &id, number.clone());
+                }
+            }
+            anchors.kinds.push(KindPlan { kind, entities });
+        }
+        let section = anchors.kinds.len() + 2;
+        anchors.fixed(urls::DISCREPANCIES, "discrepancies", section.to_string());
+        for (i, d) in analysis.discrepancies.iter().enumerate() {
+            let id = format!("discrepancies-{}", d.id);
+            anchors.place(urls::discrepancy(d), &id, format!("{section}.{}", i + 1));
+        }
+        anchors.fixed(urls::TIMELINE, "timeline", (section + 1).to_string());
+        anchors
+    }
+
+    fn fixed(&mut self, url: &str, id: &str, number: String) {
+        let anchor = Anchor {
+            id: id.to_string(),
+            href: format!("#{id}"),
+            number,
+        };
+        self.by_url.insert(url.to_string(), anchor);
+    }
+
+    /// Gives the place at `url` the id `id`, or `id-2`, `id-3`... when the view already uses
+    /// it or its heading's id (`countries-h` is the heading of the countries section and
+    /// the anchor of a country with the id `h`).
+    fn place(&mut self, url: String, id: &str, number: String) {
+        let mut n = 1;
+        let id = loop {
+            let candidate = if n == 1 {
+                id.to_string()
+            } else {
+                format!("{id}-{n}")
+            };
+            let heading = format!("{candidate}-h");
+            if !self.taken.contains(&candidate) && !self.taken.contains(&heading) {
+                self.taken.insert(heading);
+                self.taken.insert(candidate.clone());
+                break candidate;
+            }
+            n += 1;
+        };
+        self.fixed(&url, &id, number);
+    }
+
+    /// The place of the page or place at site URL `url` (`countries/x.html`,
+    /// `discrepancies/index.html#d`), when the view contains it.
+    pub fn get(&self, url: &str) -> Option<&Anchor> {
+        self.by_url.get(url)
+    }
+
+    /// The place at `url`: in the view (`#id` and its number), or the page out of it.
+    pub fn href<'a>(&'a self, url: &str) -> Href<'a> {
+        match self.get(url) {
+            Some(anchor) => Href {
+                url: anchor.href.as_str().into(),
+                number: Some(&anchor.number),
+            },
+            None => Href::site(format!("{}{url}", self.root)),
+        }
+    }
+
+    /// The id of the place at `url`; empty when the view does not contain it.
+    pub fn id(&self, url: &str) -> &str {
+        self.get(url).map_or("", |a| a.id.as_str())
+    }
+
+    /// The section number of the place at `url`; empty when the view does not contain it.
+    pub fn number(&self, url: &str) -> &str {
+        self.get(url).map_or("", |a| a.number.as_str())
+    }
+
+    /// The ids the template gives, for making the ids of Markdown unique.
+    pub fn taken(&self) -> HashSet<String> {
+        self.taken.clone()
+    }
+}

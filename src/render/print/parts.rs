@@ -1,0 +1,296 @@
+//! The parts of `print.html`'s context: the shared views as the print view shows them,
+//! borrowing their text, with every link resolved through the view's [`Anchors`] (in-page
+//! `url` `#anchor` and `ref`, its section number) and its HTML drawn for the view.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::super::views::{
+    ClaimView, DiscLink, DiscrepancyView, EntityView, FactView, Href, Link, NoteView, ReadingView,
+};
+use super::anchors::Anchors;
+use super::fragment::Fragments;
+use crate::model::EntityKind;
+
+/// A link: `name`, `url` (after `root`, which is empty here) and `ref`.
+#[derive(Serialize)]
+pub struct PrintLink<'a> {
+    pub name: &'a str,
+    #[serde(flatten)]
+    pub href: Href<'a>,
+}
+
+impl<'a> PrintLink<'a> {
+    pub fn new(link: &'a Link, anchors: &'a Anchors) -> Self {
+        PrintLink {
+            name: &link.name,
+            href: anchors.href(&link.url),
+        }
+    }
+}
+
+/// An item of the print view with its place: `number`, `anchor` (its id) and the `item`.
+#[derive(Serialize)]
+pub struct Numbered<'a, T> {
+    pub number: &'a str,
+    pub anchor: &'a str,
+    pub item: T,
+}
+
+/// A numbered part holding `items`.
+#[derive(Serialize)]
+pub struct Part<'a, T> {
+    pub number: &'a str,
+    pub items: Vec<T>,
+}
+
+/// A claim, as entity sections and the timeline show it.
+#[derive(Serialize)]
+pub struct PrintClaim<'a> {
+    pub id: &'a str,
+    /// Its place: the claims list of its subject's section.
+    #[serde(flatten)]
+    pub href: Href<'a>,
+    pub subject: PrintLink<'a>,
+    pub label: &'a str,
+    pub kind: &'static str,
+    pub value: &'a str,
+    pub source: PrintLink<'a>,
+    pub quote: &'a str,
+    pub speaker: Option<PrintLink<'a>>,
+    pub date: Option<&'a str>,
+    pub note_html: Option<String>,
+    /// Drawn by `partials/flags.html` with in-page links.
+    pub flags_html: String,
+    pub disputed: bool,
+    pub uncorroborated: bool,
+}
+
+impl<'a> PrintClaim<'a> {
+    pub fn new(
+        c: &'a ClaimView,
+        flags_html: String,
+        anchors: &'a Anchors,
+        fragments: &mut Fragments,
+    ) -> Self {
+        PrintClaim {
+            id: &c.id,
+            href: anchors.href(&c.url),
+            subject: PrintLink::new(&c.subject, anchors),
+            label: &c.label,
+            kind: c.kind,
+            value: &c.value,
+            source: PrintLink::new(&c.source, anchors),
+            quote: &c.quote,
+            speaker: c.speaker.as_ref().map(|s| PrintLink::new(s, anchors)),
+            date: c.date.as_deref(),
+            note_html: (c.note_html.as_deref()).map(|h| fragments.relink(h)),
+            flags_html,
+            disputed: c.disputed,
+            uncorroborated: c.uncorroborated,
+        }
+    }
+}
+
+/// An entity's section.
+#[derive(Serialize)]
+pub struct PrintEntity<'a> {
+    pub id: &'a str,
+    pub kind: EntityKind,
+    pub kind_label: &'static str,
+    pub name: &'a str,
+    /// As on its page (`partials/facts.html`), with in-page links.
+    pub facts: Vec<PrintFact<'a>>,
+    pub summary_html: Option<String>,
+    pub discrepancies: Vec<PrintDiscLink<'a>>,
+    pub about: Vec<&'a PrintClaim<'a>>,
+    pub by: Vec<&'a PrintClaim<'a>>,
+}
+
+impl<'a> PrintEntity<'a> {
+    /// `summary_html` is the view's summary for the print view; `claims` are the print
+    /// claims, indexed like the model's claims.
+    pub fn new(
+        e: &'a EntityView<'a>,
+        summary_html: Option<String>,
+        claims: &'a [Option<PrintClaim<'a>>],
+        anchors: &'a Anchors,
+    ) -> Self {
+        let claim = |c: &&ClaimView| claims.get(c.claim.0).and_then(Option::as_ref);
+        PrintEntity {
+            id: &e.id,
+            kind: e.kind,
+            kind_label: e.kind_label,
+            name: &e.name,
+            facts: e.facts.iter().map(|f| PrintFact::new(f, anchors)).collect(),
+            summary_html,
+            discrepancies: (e.discrepancies.iter())
+                .map(|d| PrintDiscLink::new(d, anchors))
+                .collect(),
+            about: e.about.iter().filter_map(claim).collect(),
+            by: e.by.iter().filter_map(claim).collect(),
+        }
+    }
+}
+
+/// One fact of an entity: `label` and `items` (text, url, ref, note, note_url, note_ref).
+#[derive(Serialize)]
+pub struct PrintFact<'a> {
+    pub label: &'a str,
+    pub items: Vec<PrintFactItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PrintFactItem<'a> {
+    pub text: &'a str,
+    pub url: Option<Cow<'a, str>>,
+    #[serde(rename = "ref")]
+    pub number: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub note_url: Option<Cow<'a, str>>,
+    pub note_ref: Option<&'a str>,
+}
+
+impl<'a> PrintFact<'a> {
+    fn new(fact: &'a FactView, anchors: &'a Anchors) -> Self {
+        let place = |url: &Option<String>| match url.as_deref().map(|u| anchors.href(u)) {
+            Some(href) => (Some(href.url), href.number),
+            None => (None, None),
+        };
+        let items = (fact.items.iter())
+            .map(|i| {
+                let (url, number) = place(&i.url);
+                let (note_url, note_ref) = place(&i.note_url);
+                PrintFactItem {
+                    text: &i.text,
+                    url,
+                    number,
+                    note: i.note.as_deref(),
+                    note_url,
+                    note_ref,
+                }
+            })
+            .collect();
+        PrintFact {
+            label: &fact.label,
+            items,
+        }
+    }
+}
+
+/// A discrepancy an entity is involved in: id, kind, label, title, url, ref.
+#[derive(Serialize)]
+pub struct PrintDiscLink<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub label: &'a str,
+    pub title: &'a str,
+    #[serde(flatten)]
+    pub href: Href<'a>,
+}
+
+impl<'a> PrintDiscLink<'a> {
+    fn new(d: &'a DiscLink, anchors: &'a Anchors) -> Self {
+        PrintDiscLink {
+            id: &d.id,
+            kind: &d.kind,
+            label: &d.label,
+            title: &d.title,
+            href: anchors.href(&d.url),
+        }
+    }
+}
+
+/// A discrepancy's section (`partials/discrepancy.html`).
+#[derive(Serialize)]
+pub struct PrintDiscrepancy<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub label: &'a str,
+    pub title: &'a str,
+    pub subject: Option<PrintLink<'a>>,
+    pub property: Option<&'a str>,
+    pub speaker: Option<PrintLink<'a>>,
+    pub verdict: Option<&'a str>,
+    pub readings: Vec<PrintReading<'a>>,
+    pub notes: Vec<PrintNote<'a>>,
+}
+
+impl<'a> PrintDiscrepancy<'a> {
+    pub fn new(d: &'a DiscrepancyView, anchors: &'a Anchors, fragments: &mut Fragments) -> Self {
+        PrintDiscrepancy {
+            id: &d.link.id,
+            kind: &d.link.kind,
+            label: &d.link.label,
+            title: &d.link.title,
+            subject: d.subject.as_ref().map(|s| PrintLink::new(s, anchors)),
+            property: d.property.as_deref(),
+            speaker: d.speaker.as_ref().map(|s| PrintLink::new(s, anchors)),
+            verdict: d.verdict.as_deref(),
+            readings: (d.readings.iter())
+                .map(|r| PrintReading::new(r, anchors))
+                .collect(),
+            notes: (d.notes.iter())
+                .map(|n| PrintNote::new(n, fragments))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PrintReading<'a> {
+    pub value: &'a str,
+    pub best: bool,
+    pub sources: Vec<PrintLink<'a>>,
+    pub quotes: Vec<PrintQuote<'a>>,
+    pub removed: &'a [String],
+    pub added: &'a [String],
+}
+
+impl<'a> PrintReading<'a> {
+    fn new(r: &'a ReadingView, anchors: &'a Anchors) -> Self {
+        PrintReading {
+            value: &r.value,
+            best: r.best,
+            sources: (r.sources.iter())
+                .map(|s| PrintLink::new(s, anchors))
+                .collect(),
+            quotes: (r.quotes.iter())
+                .map(|q| PrintQuote {
+                    claim: PrintLink::new(&q.claim, anchors),
+                    quote: &q.quote,
+                    source: PrintLink::new(&q.source, anchors),
+                })
+                .collect(),
+            removed: &r.removed,
+            added: &r.added,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PrintQuote<'a> {
+    pub claim: PrintLink<'a>,
+    pub quote: &'a str,
+    pub source: PrintLink<'a>,
+}
+
+#[derive(Serialize)]
+pub struct PrintNote<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub html: Option<String>,
+    pub verdict: Option<&'a str>,
+}
+
+impl<'a> PrintNote<'a> {
+    fn new(n: &'a NoteView, fragments: &mut Fragments) -> Self {
+        PrintNote {
+            id: &n.id,
+            title: n.title.as_deref(),
+            html: n.html.as_deref().map(|h| fragments.relink(h)),
+            verdict: n.verdict.as_deref(),
+        }
+    }
+}

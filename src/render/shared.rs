@@ -1,0 +1,122 @@
+//! What render builds once per build, in parallel, and every page borrows: the claim,
+//! discrepancy and entity views, the overview's HTML and the timeline. A view renders its
+//! Markdown and highlights its record once, however many pages show it.
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::context::{Counts, SiteView};
+use super::timeline::{self, TimelineEntry};
+use super::views::{self, ClaimView, DiscLink, DiscrepancyView, EntityView, ROOT};
+use super::{Ctx, flags, markdown, urls};
+use crate::model::{ClaimId, EntityId, EntityKind, PageId};
+
+/// The views that do not borrow other views.
+pub struct Core<'a> {
+    pub ctx: &'a Ctx<'a>,
+    /// The compiled theme.
+    pub tera: &'a Tera,
+    pub site: SiteView<'a>,
+    /// Per discrepancy, in the analysis's order.
+    pub discs: Vec<DiscLink>,
+    /// Per claim, its flag groups (drawn per page by `partials/flags.html`).
+    pub flags: Vec<Vec<flags::Group>>,
+    /// Per claim, its flags drawn for a page at [`ROOT`].
+    pub claims: Vec<ClaimView>,
+    /// Per discrepancy.
+    pub disc_views: Vec<DiscrepancyView>,
+}
+
+impl<'a> Core<'a> {
+    /// Builds the claim and discrepancy views; the flags partial's errors are the theme's.
+    pub fn build(ctx: &'a Ctx<'a>, tera: &'a Tera) -> Result<Self, tera::Error> {
+        let analysis = ctx.analysis;
+        let discs: Vec<DiscLink> = (analysis.discrepancies.iter().enumerate())
+            .map(|(i, d)| views::disc_link(ctx, i, d))
+            .collect();
+        let flags: Vec<Vec<flags::Group>> = (0..ctx.model.claims.len())
+            .into_par_iter()
+            .map(|c| flags::groups(ctx, ClaimId(c)))
+            .collect();
+        let claims = (flags.par_iter().enumerate())
+            .map(|(c, groups)| {
+                let c = ClaimId(c);
+                let href = |place| flags::site_href(ctx, place);
+                let html = flags::render(tera, &flags::context(ctx, c, groups, ROOT, &href))?;
+                Ok(views::claim(ctx, c, &discs, html))
+            })
+            .collect::<Result<Vec<_>, tera::Error>>()?;
+        let disc_views = (analysis.discrepancies.par_iter().zip(discs.par_iter()))
+            .map(|(d, l)| views::discrepancy(ctx, d, l.clone()))
+            .collect();
+        Ok(Core {
+            ctx,
+            tera,
+            site: site_view(ctx),
+            discs,
+            flags,
+            claims,
+            disc_views,
+        })
+    }
+}
+
+/// The views that borrow the [`Core`] ones.
+pub struct Views<'a> {
+    pub core: &'a Core<'a>,
+    /// Per entity.
+    pub entities: Vec<EntityView<'a>>,
+    /// The overview's Markdown page.
+    pub overview: Option<PageId>,
+    /// Its HTML, for the overview page (root `""`).
+    pub overview_html: Option<String>,
+    pub timeline: Vec<TimelineEntry<'a>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn build(core: &'a Core<'a>) -> Self {
+        let ctx = core.ctx;
+        let model = ctx.model;
+        let overview = urls::overview_page(model);
+        let root = urls::Route::Overview.root(model);
+        let (entities, overview_html) = rayon::join(
+            || {
+                (0..model.entities.len())
+                    .into_par_iter()
+                    .map(|e| views::entity(ctx, EntityId(e), &core.claims, &core.discs))
+                    .collect()
+            },
+            || overview.map(|p| markdown::to_html(&model.pages[p.0].body, &root, ctx)),
+        );
+        Views {
+            core,
+            entities,
+            overview,
+            overview_html,
+            timeline: timeline::entries(model, &core.claims),
+        }
+    }
+}
+
+fn site_view<'a>(ctx: &Ctx<'a>) -> SiteView<'a> {
+    let model = ctx.model;
+    let config = &model.config;
+    let count = |k: EntityKind| model.entities.iter().filter(|e| e.kind == k).count();
+    SiteView {
+        title: &config.title,
+        subtitle: config.subtitle.as_deref(),
+        date: config.date.map(|d| d.long()),
+        date_iso: config.date.map(|d| d.to_string()),
+        language: &config.language,
+        base_url: &config.base_url.url,
+        base_path: &config.base_url.path,
+        counts: Counts {
+            countries: count(EntityKind::Country),
+            people: count(EntityKind::Person),
+            organizations: count(EntityKind::Organization),
+            sources: count(EntityKind::Source),
+            claims: model.claims.len(),
+            discrepancies: ctx.analysis.discrepancies.len(),
+        },
+    }
+}

@@ -1,0 +1,57 @@
+//! The timeline: dated claims in order, one entry per date, built once for the timeline
+//! page and the print view.
+
+use serde::Serialize;
+
+use super::charts::Moment;
+use super::views::ClaimView;
+use crate::model::{Model, Value};
+
+/// The dated claims of one date.
+#[derive(Serialize)]
+pub struct TimelineEntry<'a> {
+    /// The date as written (`9 July 2025`, or a year).
+    pub when: String,
+    pub claims: Vec<&'a ClaimView>,
+}
+
+/// Dated claims in order, one entry per date: by the date a claim refers to, else by a date
+/// or year it states. `claims` are the claim views, indexed like the model's claims.
+pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<'a>> {
+    let mut dated: Vec<((i32, u8, u8), String, &ClaimView)> = Vec::new();
+    for (c, view) in model.claims.iter().zip(claims) {
+        let when = match (&c.date, &c.value) {
+            (Some(d), _) => Some(((d.year, d.month, d.day), d.long())),
+            (None, Value::Date(d)) => Some(((d.year, d.month, d.day), d.long())),
+            (None, Value::Year(y)) => Some(((*y, 0, 0), y.to_string())),
+            _ => None,
+        };
+        if let Some((key, label)) = when {
+            dated.push((key, label, view));
+        }
+    }
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.id.cmp(&b.2.id)));
+    let mut entries: Vec<TimelineEntry> = Vec::new();
+    for (_, when, claim) in dated {
+        match entries.last_mut() {
+            Some(e) if e.when == when => e.claims.push(claim),
+            _ => entries.push(TimelineEntry {
+                when,
+                claims: vec![claim],
+            }),
+        }
+    }
+    entries
+}
+
+/// The entries counted per date, for the chart.
+pub fn moments<'a>(entries: &'a [TimelineEntry<'a>]) -> Vec<Moment<'a>> {
+    entries
+        .iter()
+        .map(|e| Moment {
+            when: &e.when,
+            claims: e.claims.len(),
+            disputed: e.claims.iter().filter(|c| c.disputed).count(),
+        })
+        .collect()
+}

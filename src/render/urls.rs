@@ -1,0 +1,160 @@
+//! The site's URL scheme, in one place: where each page is written (its URL relative to the
+//! site root, `/`-separated, never with a leading `/`), the `root` prefix that leads from a
+//! page back to the site root, and the addresses of places inside pages (a discrepancy on
+//! the discrepancies page). Views hold site-relative URLs; templates put `root` before them.
+
+use std::borrow::Cow;
+
+use crate::analyse::Discrepancy;
+use crate::model::{ClaimId, EntityId, EntityKind, Model, Page, PageId};
+
+/// The overview, at the site root.
+pub const OVERVIEW: &str = "index.html";
+/// Every claim, grouped by subject.
+pub const CLAIMS: &str = "claims/index.html";
+/// Every discrepancy; each is an anchor on this page ([`discrepancy`]).
+pub const DISCREPANCIES: &str = "discrepancies/index.html";
+pub const TIMELINE: &str = "timeline/index.html";
+pub const SEARCH: &str = "search/index.html";
+/// The whole briefing as one document.
+pub const PRINT: &str = "print/index.html";
+/// Served for any unknown path, so its links start from the base URL's path.
+pub const NOT_FOUND: &str = "404.html";
+
+/// A page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Overview,
+    Entity(EntityId),
+    Claim(ClaimId),
+    /// The list of one kind of entity.
+    Kind(EntityKind),
+    Claims,
+    Discrepancies,
+    Timeline,
+    /// A Markdown page that is neither the overview nor an entity's summary.
+    Page(PageId),
+    NotFound,
+    Print,
+    Search,
+}
+
+impl Route {
+    /// Where the page of a Markdown file is: the overview, its entity's page (a summary), or
+    /// a page of its own.
+    pub fn of_page(model: &Model, p: PageId) -> Route {
+        let page = &model.pages[p.0];
+        match page.entity {
+            Some(e) => Route::Entity(e),
+            None if is_overview(page) => Route::Overview,
+            None => Route::Page(p),
+        }
+    }
+
+    /// The page's URL, relative to the site root.
+    pub fn url(self, model: &Model) -> Cow<'_, str> {
+        match self {
+            Route::Overview => OVERVIEW.into(),
+            Route::Entity(e) => entity(model, e).into(),
+            Route::Claim(c) => claim(model, c).into(),
+            Route::Kind(k) => kind(k).into(),
+            Route::Claims => CLAIMS.into(),
+            Route::Discrepancies => DISCREPANCIES.into(),
+            Route::Timeline => TIMELINE.into(),
+            Route::Page(p) => model.pages[p.0].url.as_str().into(),
+            Route::NotFound => NOT_FOUND.into(),
+            Route::Print => PRINT.into(),
+            Route::Search => SEARCH.into(),
+        }
+    }
+
+    /// The prefix that leads from this page to the site root: one `../` per folder of its
+    /// URL, or for the 404 page (served at any depth) the base URL's path.
+    pub fn root(self, model: &Model) -> Cow<'_, str> {
+        match self {
+            Route::NotFound => model.config.base_url.path.as_str().into(),
+            other => root(&other.url(model)).into(),
+        }
+    }
+
+    /// The navigation section the page belongs to (`page.section`, the body's class).
+    pub fn section(self, model: &Model) -> &'static str {
+        match self {
+            Route::Overview => "overview",
+            Route::Entity(e) => model.entity(e).kind.folder(),
+            Route::Kind(k) => k.folder(),
+            Route::Claim(_) | Route::Claims => "claims",
+            Route::Discrepancies => "discrepancies",
+            Route::Timeline => "timeline",
+            Route::Page(_) => "pages",
+            Route::NotFound => "404",
+            Route::Print => "print",
+            Route::Search => "search",
+        }
+    }
+}
+
+/// Whether a Markdown page is the overview (`content/index.md`, which resolve writes to the
+/// site root). The one test of it: everything else compares [`Route`]s.
+fn is_overview(page: &Page) -> bool {
+    page.entity.is_none() && page.url == OVERVIEW
+}
+
+/// The overview's Markdown page, when the briefing has one.
+pub fn overview_page(model: &Model) -> Option<PageId> {
+    (0..model.pages.len())
+        .map(PageId)
+        .find(|p| Route::of_page(model, *p) == Route::Overview)
+}
+
+/// The prefix from the page at `url` (site-relative) to the site root: `""` at the root,
+/// `"../"` one folder down, and so on.
+pub fn root(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// An entity's page.
+pub fn entity(model: &Model, e: EntityId) -> String {
+    let entity = model.entity(e);
+    format!("{}/{}.html", entity.kind.folder(), entity.id)
+}
+
+/// A claim's page.
+pub fn claim(model: &Model, c: ClaimId) -> String {
+    format!("claims/{}.html", model.claim(c).id)
+}
+
+/// The list of one kind of entity.
+pub fn kind(kind: EntityKind) -> String {
+    format!("{}/index.html", kind.folder())
+}
+
+/// A discrepancy, on the discrepancies page.
+pub fn discrepancy(d: &Discrepancy) -> String {
+    on_discrepancies(&d.id)
+}
+
+/// The place `anchor` on the discrepancies page (a discrepancy's id, or the id of a note
+/// that explains none).
+pub fn on_discrepancies(anchor: &str) -> String {
+    format!("{DISCREPANCIES}#{anchor}")
+}
+
+/// A site-relative URL made absolute with the base URL, when that is absolute (for
+/// JSON-LD `@id`).
+pub fn absolute(model: &Model, url: &str) -> Option<String> {
+    let base = &model.config.base_url;
+    base.is_absolute().then(|| format!("{}{url}", base.url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_follows_the_depth_of_the_url() {
+        assert_eq!(root("index.html"), "");
+        assert_eq!(root("claims/x.html"), "../");
+        assert_eq!(root("pages/a/b.html"), "../../");
+    }
+}
