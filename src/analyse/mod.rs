@@ -385,8 +385,11 @@ fn readings(model: &Model, claims: &[ClaimId]) -> Vec<Reading> {
 }
 
 /// The reading a note names as best, else the one strictly more sources give; none on a tie,
-/// and none for findings where no reading is wrong.
+/// and none for findings where no reading is wrong or there is only one reading.
 fn best_reading(model: &Model, d: &Discrepancy) -> Option<usize> {
+    if d.readings.len() < 2 {
+        return None;
+    }
     let named: Vec<ClaimId> = (d.notes.iter())
         .filter_map(|n| model.notes[*n].best)
         .collect();
