@@ -11,6 +11,7 @@ pub mod error;
 pub mod linkcheck;
 pub mod load;
 pub mod model;
+pub mod value;
 pub mod parse;
 pub mod pdf;
 pub mod render;

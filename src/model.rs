@@ -22,14 +22,16 @@ pub struct PageId(pub usize);
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Country,
+    Place,
     Person,
     Organization,
     Source,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 4] = [
+    pub const ALL: [EntityKind; 5] = [
         EntityKind::Country,
+        EntityKind::Place,
         EntityKind::Person,
         EntityKind::Organization,
         EntityKind::Source,
@@ -39,6 +41,7 @@ impl EntityKind {
     pub fn folder(self) -> &'static str {
         match self {
             EntityKind::Country => "countries",
+            EntityKind::Place => "places",
             EntityKind::Person => "people",
             EntityKind::Organization => "organizations",
             EntityKind::Source => "sources",
@@ -48,6 +51,7 @@ impl EntityKind {
     pub fn label(self) -> &'static str {
         match self {
             EntityKind::Country => "Country",
+            EntityKind::Place => "Place",
             EntityKind::Person => "Person",
             EntityKind::Organization => "Organization",
             EntityKind::Source => "Source",
@@ -57,6 +61,7 @@ impl EntityKind {
     pub fn plural(self) -> &'static str {
         match self {
             EntityKind::Country => "Countries",
+            EntityKind::Place => "Places",
             EntityKind::Person => "People",
             EntityKind::Organization => "Organizations",
             EntityKind::Source => "Sources",
@@ -83,21 +88,54 @@ impl Date {
         let year: i32 = y.parse().ok()?;
         let month: u8 = m.parse().ok()?;
         let day: u8 = d.parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days)
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        (1..=Date::days_in(year, month))
             .contains(&day)
             .then_some(Date { year, month, day })
     }
 
+    pub fn days_in(year: i32, month: u8) -> u8 {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            _ => 28,
+        }
+    }
+
+    /// The day after.
+    pub fn next(self) -> Option<Date> {
+        Some(if self.day < Date::days_in(self.year, self.month) {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { month: self.month + 1, day: 1, ..self }
+        } else {
+            Date { year: self.year.checked_add(1)?, month: 1, day: 1 }
+        })
+    }
+
+    /// The day before.
+    pub fn previous(self) -> Option<Date> {
+        Some(if self.day > 1 {
+            Date { day: self.day - 1, ..self }
+        } else if self.month > 1 {
+            let month = self.month - 1;
+            Date { month, day: Date::days_in(self.year, month), ..self }
+        } else {
+            Date { year: self.year.checked_sub(1)?, month: 12, day: 31 }
+        })
+    }
+
     /// "9 July 2025".
     pub fn long(&self) -> String {
+        format!("{} {} {}", self.day, self.month_name(), self.year)
+    }
+
+    /// "July".
+    pub fn month_name(&self) -> &'static str {
         const MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -112,8 +150,7 @@ impl Date {
             "November",
             "December",
         ];
-        let month = MONTHS[usize::from(self.month.clamp(1, 12)) - 1];
-        format!("{} {month} {}", self.day, self.year)
+        MONTHS[usize::from(self.month.clamp(1, 12)) - 1]
     }
 }
 
@@ -156,6 +193,7 @@ pub struct Entity {
 #[derive(Debug, Clone)]
 pub enum Details {
     Country,
+    Place(Place),
     Person(Person),
     Organization(Organization),
     Source(Box<Source>),
@@ -174,6 +212,16 @@ pub struct Person {
 pub struct Organization {
     pub kind: Option<String>,
     pub country: Option<EntityId>,
+    /// The organization it belongs to (a ministry's government).
+    pub part_of: Option<EntityId>,
+}
+
+/// A city, region or other place below a country.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub kind: Option<String>,
+    /// The place or country it lies in.
+    pub part_of: Option<EntityId>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,7 +231,7 @@ pub struct Source {
     pub outlet: Option<String>,
     pub outlet_note: Option<String>,
     pub title: String,
-    pub date: Option<Date>,
+    pub date: Option<DateSpan>,
     pub url: Option<String>,
     pub document: Option<String>,
     pub relays: Vec<EntityId>,
@@ -208,65 +256,7 @@ pub const STATUSES: [&str; 9] = [
     "rejected",
 ];
 
-/// A claim's value, typed by its `kind`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Text(String),
-    Year(i32),
-    Date(Date),
-    Number { value: f64, unit: Option<String> },
-    Status(&'static str),
-    Bool(bool),
-    Entity(EntityId),
-}
-
-impl Value {
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Value::Text(_) => "text",
-            Value::Year(_) => "year",
-            Value::Date(_) => "date",
-            Value::Number { .. } => "number",
-            Value::Status(_) => "status",
-            Value::Bool(_) => "bool",
-            Value::Entity(_) => "entity",
-        }
-    }
-
-    /// The form two values are compared in: text ignores case, spacing and end punctuation.
-    pub fn comparable(&self) -> String {
-        match self {
-            Value::Text(t) => normalise_text(t),
-            Value::Number { value, unit } => {
-                format!("{value}{}", unit.as_deref().unwrap_or("").to_lowercase())
-            }
-            Value::Entity(id) => format!("entity:{}", id.0),
-            other => format!("{other:?}"),
-        }
-    }
-}
-
-/// Lowercase, single-spaced, without punctuation at either end, quotes made plain.
-pub fn normalise_text(t: &str) -> String {
-    let plain = plain_quotes(t).to_lowercase();
-    let words: Vec<&str> = plain.split_whitespace().collect();
-    words
-        .join(" ")
-        .trim_matches(|c: char| c.is_ascii_punctuation() && c != '%')
-        .to_string()
-}
-
-/// Typographic quotes and apostrophes as ASCII.
-pub fn plain_quotes(t: &str) -> String {
-    t.chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
-            '\u{00A0}' => ' ',
-            c => c,
-        })
-        .collect()
-}
+pub use crate::value::{DateSpan, Kind, Modality, Resolution, Value, normalise_text, plain_quotes};
 
 #[derive(Debug, Clone)]
 pub struct Claim {
@@ -276,8 +266,15 @@ pub struct Claim {
     pub value: Value,
     pub source: EntityId,
     pub quote: String,
+    /// Who the source says made the statement: a person or an organization. `None` is the
+    /// source's own voice.
     pub speaker: Option<EntityId>,
-    pub date: Option<Date>,
+    /// When the statement was made.
+    pub date: Option<DateSpan>,
+    /// The moment the value held; values for disjoint moments are a change over time.
+    pub as_of: Option<DateSpan>,
+    /// How strongly the source states it; `None` when the analyst did not say.
+    pub modality: Option<Modality>,
     pub note: Option<String>,
     pub origin: Origin,
 }
@@ -286,7 +283,15 @@ pub struct Claim {
 pub struct Property {
     /// As declared; [`Model::property_label`] derives one from the id otherwise.
     pub label: Option<String>,
+    /// Declared once; claims of the property must fit it. `None`: each claim says (text by default).
+    pub kind: Option<Kind>,
+    /// For quantities: the unit a value without one is in.
+    pub unit: Option<String>,
     pub multi: bool,
+    /// This property counts the items of another (`party-count` counts `parties`).
+    pub counts: Option<String>,
+    /// Canonical values and their synonyms, normalised (see [`normalise_text`]).
+    pub vocabulary: Vec<(String, Vec<String>)>,
 }
 
 /// An analyst's note on a group of claims.
@@ -299,6 +304,8 @@ pub struct Note {
     pub note: Option<String>,
     pub verdict: Option<String>,
     pub best: Option<ClaimId>,
+    /// What the analyst decided about the finding the note explains.
+    pub resolution: Resolution,
     pub origin: Origin,
 }
 
@@ -424,21 +431,45 @@ impl Model {
         self.properties.get(property).is_some_and(|p| p.multi)
     }
 
-    /// A value as a reader sees it.
+    /// A value as a reader sees it: the source's wording, the date as precise as given.
     pub fn display_value(&self, value: &Value) -> String {
         match value {
-            Value::Text(t) => t.clone(),
-            Value::Year(y) => y.to_string(),
+            Value::Text { written, .. } => written.clone(),
+            Value::Quantity(q) => q.written.clone(),
             Value::Date(d) => d.long(),
-            Value::Number { value, unit } => match unit {
-                Some(u) => format!("{value} {u}"),
-                None => value.to_string(),
-            },
             Value::Status(s) => s.to_string(),
             Value::Bool(true) => "yes".into(),
             Value::Bool(false) => "no".into(),
             Value::Entity(id) => self.entity(*id).name.clone(),
+            Value::List { items, complete } => {
+                let names: Vec<String> = items.iter().map(|v| self.display_value(v)).collect();
+                let list = names.join(", ");
+                if *complete { list } else { format!("including {list}") }
+            }
         }
+    }
+
+    /// What `id` lies in or belongs to, by `part_of` (or a place's or organization's country).
+    pub fn parent(&self, id: EntityId) -> Option<EntityId> {
+        match &self.entity(id).details {
+            Details::Place(p) => p.part_of,
+            Details::Organization(o) => o.part_of.or(o.country),
+            _ => None,
+        }
+    }
+
+    /// Whether `a` lies within or belongs to `b`, directly or through its parents.
+    pub fn inside(&self, a: EntityId, b: EntityId) -> bool {
+        let mut at = self.parent(a);
+        // Resolve refuses cycles; the bound only guards against a model built by hand.
+        for _ in 0..self.entities.len() {
+            match at {
+                Some(p) if p == b => return true,
+                Some(p) => at = self.parent(p),
+                None => return false,
+            }
+        }
+        false
     }
 
     /// The name inline flags use: a source's `short` label, else the name.

@@ -251,6 +251,7 @@ pub fn parse_record_file(
         };
         match key.name.as_str() {
             "countries" => read.list(items, &mut into.countries, |r, p| r.pos = p),
+            "places" => read.list(items, &mut into.places, |r, p| r.pos = p),
             "people" => read.list(items, &mut into.people, |r, p| r.pos = p),
             "organizations" => read.list(items, &mut into.organizations, |r, p| r.pos = p),
             "sources" => read.list(items, &mut into.sources, |r, p| r.pos = p),

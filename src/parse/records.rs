@@ -32,6 +32,7 @@ impl RecordPos {
 #[derive(Debug, Default)]
 pub struct RawRecordFile {
     pub countries: Vec<RawCountry>,
+    pub places: Vec<RawPlace>,
     pub people: Vec<RawPerson>,
     pub organizations: Vec<RawOrganization>,
     pub sources: Vec<RawSource>,
@@ -41,8 +42,9 @@ pub struct RawRecordFile {
 }
 
 /// The lists a record file may hold, in the order the format documents them.
-pub const RECORD_LISTS: [&str; 7] = [
+pub const RECORD_LISTS: [&str; 8] = [
     "countries",
+    "places",
     "people",
     "organizations",
     "sources",
@@ -100,6 +102,70 @@ impl serde::de::Visitor<'_> for ScalarVisitor {
     }
 }
 
+/// A claim's value as written: one scalar, a list (on a `multi` property), or the structured
+/// form of a quantity (`{min: 20, max: 100, unit: km, approx: true}`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    Scalar(RawScalar),
+    List(Vec<RawScalar>),
+    Parts(RawParts),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParts {
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub approx: bool,
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = RawValue;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "a value (a number, a date, a word or a text), a list of them, or \
+             `{min, max, value, unit, approx}`",
+        )
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
+        Ok(RawValue::Scalar(RawScalar::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
+        Ok(RawValue::Scalar(RawScalar::Int(v)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawValue, E> {
+        ScalarVisitor.visit_u64(v).map(RawValue::Scalar)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawValue, E> {
+        ScalarVisitor.visit_f64(v).map(RawValue::Scalar)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
+        Ok(RawValue::Scalar(RawScalar::Str(v.to_string())))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<RawScalar>()? {
+            items.push(item);
+        }
+        Ok(RawValue::List(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawValue, A::Error> {
+        let d = serde::de::value::MapAccessDeserializer::new(map);
+        RawParts::deserialize(d).map(RawValue::Parts)
+    }
+}
+
 impl std::fmt::Display for RawScalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -118,6 +184,20 @@ pub struct RawCountry {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    #[serde(skip)]
+    pub pos: RecordPos,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlace {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// city, region, ...: free text.
+    pub kind: Option<String>,
+    pub part_of: Option<String>,
     #[serde(skip)]
     pub pos: RecordPos,
 }
@@ -155,6 +235,7 @@ pub struct RawOrganization {
     pub aliases: Vec<String>,
     pub kind: Option<String>,
     pub country: Option<String>,
+    pub part_of: Option<String>,
     #[serde(skip)]
     pub pos: RecordPos,
 }
@@ -202,12 +283,15 @@ pub struct RawClaim {
     pub subject: String,
     pub property: String,
     pub kind: Option<String>,
-    pub value: Option<RawScalar>,
+    pub value: Option<RawValue>,
     pub unit: Option<String>,
     pub source: String,
     pub quote: String,
     pub speaker: Option<String>,
     pub date: Option<String>,
+    pub as_of: Option<String>,
+    pub modality: Option<String>,
+    pub complete: Option<bool>,
     pub note: Option<String>,
     #[serde(skip)]
     pub pos: RecordPos,
@@ -223,6 +307,7 @@ pub struct RawNote {
     pub note: Option<String>,
     pub verdict: Option<String>,
     pub best: Option<String>,
+    pub resolution: Option<String>,
     #[serde(skip)]
     pub pos: RecordPos,
 }
@@ -232,8 +317,14 @@ pub struct RawNote {
 pub struct RawProperty {
     pub id: String,
     pub label: Option<String>,
+    pub kind: Option<String>,
+    pub unit: Option<String>,
     #[serde(default)]
     pub multi: bool,
+    pub counts: Option<String>,
+    /// Canonical value: synonyms.
+    #[serde(default)]
+    pub vocabulary: std::collections::BTreeMap<String, Option<Vec<String>>>,
     #[serde(skip)]
     pub pos: RecordPos,
 }

@@ -1,25 +1,35 @@
 //! Claims, their typed values, and the analysts' notes on them.
 
+use std::collections::HashMap;
+
 use super::{NOTE_KINDS, Resolver, slugify};
 use crate::diag::did_you_mean;
-use crate::model::{Claim, ClaimId, Date, EntityKind, Note, STATUSES, Target, Value};
+use crate::model::{
+    Claim, ClaimId, EntityKind, Kind, Modality, Note, Property, Resolution, STATUSES, Target,
+    Value, normalise_text,
+};
 use crate::parse::markdown::is_slug;
-use crate::parse::records::{RawClaim, RawScalar, RecordPos};
+use crate::parse::records::{RawClaim, RawScalar, RawValue, RecordPos};
+use crate::value::{DateSpan, Quantity};
 
 impl Resolver<'_> {
-    pub(super) fn claims(&mut self) -> Vec<Claim> {
+    pub(super) fn claims(&mut self, properties: &HashMap<String, Property>) -> Vec<Claim> {
         let raw = self.raw;
         let mut claims = Vec::new();
+        // Per undeclared property, the kind its first claim gave, and that claim's id.
+        let mut kinds: HashMap<&str, (Kind, &str)> = HashMap::new();
         for c in &raw.records.claims {
             let new = self.declare(&c.id, &c.pos, None);
             let subject = self.lookup(&c.subject, &c.pos, "subject", &[]);
             let source = self.lookup(&c.source, &c.pos, "source", &[EntityKind::Source]);
-            let speaker = c
-                .speaker
-                .as_deref()
-                .and_then(|s| self.lookup(s, &c.pos, "speaker", &[EntityKind::Person]));
-            let value = self.value(c);
+            let speakers = [EntityKind::Person, EntityKind::Organization];
+            let speaker = (c.speaker.as_deref()).and_then(|s| self.lookup(s, &c.pos, "speaker", &speakers));
+            let property = properties.get(&c.property);
+            let kind = self.claim_kind(c, property, &mut kinds);
+            let value = kind.and_then(|kind| self.value(c, kind, property));
             let date = c.date.as_deref().and_then(|d| self.date(d, &c.pos, "date"));
+            let as_of = c.as_of.as_deref().and_then(|d| self.date(d, &c.pos, "as_of"));
+            let modality = c.modality.as_deref().and_then(|m| self.modality(m, &c.pos));
             if c.quote.trim().is_empty() {
                 let loc = self.raw.field_loc(&c.pos, "quote");
                 self.diags.error(
@@ -54,6 +64,8 @@ impl Resolver<'_> {
                 quote: c.quote.trim().to_string(),
                 speaker,
                 date,
+                as_of,
+                modality,
                 note: c.note.clone(),
                 origin: self.origin(&c.pos),
             });
@@ -61,9 +73,88 @@ impl Resolver<'_> {
         claims
     }
 
-    /// Reads a claim's value by its kind.
-    fn value(&mut self, c: &RawClaim) -> Option<Value> {
-        let kind = c.kind.as_deref().unwrap_or("text");
+    /// The claim's kind: the property's declared kind (a claim's own `kind:` must agree), else
+    /// the claim's, which must agree with the other claims of the property; text by default.
+    fn claim_kind<'r>(
+        &mut self,
+        c: &'r RawClaim,
+        property: Option<&Property>,
+        kinds: &mut HashMap<&'r str, (Kind, &'r str)>,
+    ) -> Option<Kind> {
+        let written = match c.kind.as_deref() {
+            None => None,
+            Some(name) => match Kind::parse(name) {
+                Some(kind) => Some(kind),
+                None => {
+                    let loc = self.raw.field_loc(&c.pos, "kind");
+                    let help = crate::diag::one_of(name, &Kind::NAMES);
+                    self.diags
+                        .error(&loc, format!("unknown value kind `{name}`"), Some(help));
+                    return None;
+                }
+            },
+        };
+        let field = if written.is_some() { "kind" } else { "value" };
+        if let Some(declared) = property.and_then(|p| p.kind) {
+            if let Some(w) = written
+                && w != declared
+            {
+                let loc = self.raw.field_loc(&c.pos, "kind");
+                self.diags.error(
+                    &loc,
+                    format!(
+                        "`kind: {}` differs from property `{}`, declared `kind: {}`",
+                        w.name(),
+                        c.property,
+                        declared.name()
+                    ),
+                    Some("remove the claim's `kind:`; the property's kind applies".into()),
+                );
+                return None;
+            }
+            return Some(declared);
+        }
+        let kind = written.unwrap_or(Kind::Text);
+        match kinds.get(c.property.as_str()) {
+            Some((first, first_id)) if *first != kind => {
+                let loc = self.raw.field_loc(&c.pos, field);
+                self.diags.error(
+                    &loc,
+                    format!(
+                        "property `{}` holds {} values here but {} values in claim `{first_id}`",
+                        c.property,
+                        kind.name(),
+                        first.name()
+                    ),
+                    Some(format!(
+                        "declare the property once in `properties:` with `kind: {}` (or the right kind) and make its claims agree",
+                        first.name()
+                    )),
+                );
+                None
+            }
+            Some(_) => Some(kind),
+            None => {
+                kinds.insert(&c.property, (kind, &c.id));
+                Some(kind)
+            }
+        }
+    }
+
+    fn modality(&mut self, name: &str, pos: &RecordPos) -> Option<Modality> {
+        let m = Modality::parse(name);
+        if m.is_none() {
+            let loc = self.raw.field_loc(pos, "modality");
+            let help = crate::diag::one_of(name, &Modality::NAMES);
+            self.diags
+                .error(&loc, format!("unknown modality `{name}`"), Some(help));
+        }
+        m
+    }
+
+    /// Reads a claim's value by its kind: one value, or a whole list on a `multi` property.
+    fn value(&mut self, c: &RawClaim, kind: Kind, property: Option<&Property>) -> Option<Value> {
+        let multi = property.is_some_and(|p| p.multi);
         let Some(raw) = &c.value else {
             let loc = self.raw.field_loc(&c.pos, "id");
             self.diags.error(
@@ -73,90 +164,154 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let expected = match kind {
-            "text" => return Some(Value::Text(raw.to_string())),
-            "year" => {
-                // A quoted year (`"2026"`) is the same year.
-                let year = match raw {
-                    RawScalar::Int(y) => Some(*y),
-                    RawScalar::Str(s) => s.trim().parse().ok(),
-                    _ => None,
-                };
-                match year {
-                    Some(y) if (1000..=9999).contains(&y) => {
-                        return i32::try_from(y).ok().map(Value::Year);
-                    }
-                    _ => "a year of four digits, such as 2026",
+        if c.complete.is_some() && !matches!(raw, RawValue::List(_)) {
+            let loc = self.raw.field_loc(&c.pos, "complete");
+            self.diags.error(
+                &loc,
+                "`complete:` says whether a list is whole, but this value is not a list",
+                Some("remove `complete:`, or write the value as a list: `[a, b]`".into()),
+            );
+        }
+        match raw {
+            RawValue::List(items) if multi => {
+                let mut values = Vec::new();
+                for (n, item) in items.iter().enumerate() {
+                    values.push(self.scalar(c, kind, property, item, &format!("value.{n}"))?);
                 }
-            }
-            "date" => match raw {
-                RawScalar::Str(s) if Date::parse(s).is_some() => {
-                    return Date::parse(s).map(Value::Date);
-                }
-                _ => "a date as YYYY-MM-DD",
-            },
-            "number" => match raw {
-                RawScalar::Str(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
-                    return Some(Value::Number {
-                        value: s.trim().parse().ok()?,
-                        unit: c.unit.clone(),
-                    });
-                }
-                RawScalar::Int(n) => {
-                    return Some(Value::Number {
-                        value: *n as f64,
-                        unit: c.unit.clone(),
-                    });
-                }
-                RawScalar::Float(x) => {
-                    return Some(Value::Number {
-                        value: *x,
-                        unit: c.unit.clone(),
-                    });
-                }
-                _ => "a number",
-            },
-            "bool" => match raw {
-                RawScalar::Bool(b) => return Some(Value::Bool(*b)),
-                _ => "true or false",
-            },
-            "status" => match raw {
-                RawScalar::Str(s) => {
-                    if let Some(known) = STATUSES.iter().find(|k| **k == s.as_str()) {
-                        return Some(Value::Status(known));
-                    }
+                if values.is_empty() {
                     let loc = self.raw.field_loc(&c.pos, "value");
+                    self.diags.error(
+                        &loc,
+                        "the list is empty",
+                        Some("list what the source names, or remove the claim".into()),
+                    );
+                    return None;
+                }
+                let complete = c.complete.unwrap_or(true);
+                Some(Value::List { items: values, complete })
+            }
+            RawValue::List(_) => {
+                let loc = self.raw.field_loc(&c.pos, "value");
+                self.diags.error(
+                    &loc,
+                    format!("a list, but property `{}` holds one value", c.property),
+                    Some(format!(
+                        "declare `{}` with `multi: true` in `properties:`, or give one value",
+                        c.property
+                    )),
+                );
+                None
+            }
+            RawValue::Parts(parts) => {
+                let unit = c.unit.as_deref().or(property.and_then(|p| p.unit.as_deref()));
+                let result = if kind != Kind::Quantity {
+                    Err(format!("`{{min, max, unit}}` is for quantities, not {} values", kind.name()))
+                } else {
+                    let (min, max) = match parts.value {
+                        Some(v) => (Some(v), Some(v)),
+                        None => (parts.min, parts.max),
+                    };
+                    Quantity::from_parts(min, max, parts.unit.as_deref(), parts.approx, unit)
+                        .and_then(|q| self.fits_unit(q, property))
+                };
+                result.map(Value::Quantity).map_err(|why| self.bad_value(c, kind, "value", &why)).ok()
+            }
+            RawValue::Scalar(s) => self.scalar(c, kind, property, s, "value"),
+        }
+    }
+
+    /// One value of `kind`, written `raw` at `field`.
+    fn scalar(
+        &mut self,
+        c: &RawClaim,
+        kind: Kind,
+        property: Option<&Property>,
+        raw: &RawScalar,
+        field: &str,
+    ) -> Option<Value> {
+        let unit = c.unit.as_deref().or(property.and_then(|p| p.unit.as_deref()));
+        let read: Result<Value, String> = match (kind, raw) {
+            (Kind::Text, raw) => {
+                let written = raw.to_string();
+                let canonical = property.and_then(|p| canonical(&p.vocabulary, &written));
+                Ok(Value::Text { written, canonical })
+            }
+            (Kind::Quantity, RawScalar::Int(n)) => {
+                Quantity::parse(&n.to_string(), unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
+            }
+            (Kind::Quantity, RawScalar::Float(x)) => {
+                Quantity::parse(&x.to_string(), unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
+            }
+            (Kind::Quantity, RawScalar::Str(s)) => {
+                Quantity::parse(s, unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
+            }
+            (Kind::Date, RawScalar::Int(_) | RawScalar::Str(_)) => {
+                DateSpan::parse(&raw.to_string()).map(Value::Date).ok_or_else(String::new)
+            }
+            (Kind::Bool, RawScalar::Bool(b)) => Ok(Value::Bool(*b)),
+            (Kind::Status, RawScalar::Str(s)) => {
+                if let Some(known) = STATUSES.iter().find(|k| **k == s.as_str()) {
+                    Ok(Value::Status(known))
+                } else {
+                    let loc = self.raw.field_loc(&c.pos, field);
                     let help = crate::diag::one_of(s, &STATUSES);
                     self.diags
                         .error(&loc, format!("unknown status `{s}`"), Some(help));
                     return None;
                 }
-                _ => "a status",
-            },
-            "entity" => match raw {
-                RawScalar::Str(s) => {
-                    return self.lookup(s, &c.pos, "value", &[]).map(Value::Entity);
-                }
-                _ => "an entity id",
-            },
-            other => {
-                let loc = self.raw.field_loc(&c.pos, "kind");
-                let kinds = ["text", "year", "date", "number", "status", "bool", "entity"];
-                let help = crate::diag::one_of(other, &kinds);
-                self.diags
-                    .error(&loc, format!("unknown value kind `{other}`"), Some(help));
-                return None;
             }
+            (Kind::Entity, RawScalar::Str(s)) => {
+                return self.lookup(s, &c.pos, field, &[]).map(Value::Entity);
+            }
+            _ => Err(String::new()),
         };
-        let loc = self.raw.field_loc(&c.pos, "value");
+        read.map_err(|why| self.bad_value(c, kind, field, &why)).ok()
+    }
+
+    /// A quantity whose dimension differs from its property's unit does not fit it.
+    fn fits_unit(&self, q: Quantity, property: Option<&Property>) -> Result<Quantity, String> {
+        let Some(unit) = property.and_then(|p| p.unit.as_deref()) else {
+            return Ok(q);
+        };
+        let Ok(declared) = Quantity::parse(&format!("1 {unit}"), None) else {
+            return Ok(q);
+        };
+        let money = |d: &crate::value::Dimension| matches!(d, crate::value::Dimension::Money(_));
+        if declared.dimension == q.dimension || (money(&declared.dimension) && money(&q.dimension)) {
+            Ok(q)
+        } else {
+            Err(format!(
+                "it is a {}, but the property is measured in {unit} ({})",
+                q.dimension.name(),
+                declared.dimension.name()
+            ))
+        }
+    }
+
+    fn bad_value(&mut self, c: &RawClaim, kind: Kind, field: &str, why: &str) {
+        let loc = self.raw.field_loc(&c.pos, field);
+        let written = match &c.value {
+            Some(RawValue::Scalar(s)) => s.to_string(),
+            Some(RawValue::List(items)) => field
+                .strip_prefix("value.")
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| items.get(n))
+                .map_or_else(String::new, |s| s.to_string()),
+            _ => "the value".into(),
+        };
+        let why = if why.is_empty() {
+            format!("expected {}", kind.expected())
+        } else {
+            why.to_string()
+        };
         self.diags.error(
             &loc,
-            format!("`{raw}` is not a valid {kind}: expected {expected}"),
+            format!("`{written}` is not a valid {}: {why}", kind.name()),
             Some(format!(
-                "change the value, or change `kind: {kind}` to the kind it is"
+                "change the value, or the property's kind if it is not {}",
+                kind.name()
             )),
         );
-        None
     }
 
     fn claim_lookup(&mut self, wanted: &str, pos: &RecordPos, field: &str) -> Option<ClaimId> {
@@ -214,6 +369,15 @@ impl Resolver<'_> {
                 );
             }
             self.check_kind(n.kind.as_deref(), &NOTE_KINDS, &n.pos, "discrepancy");
+            let resolution = match n.resolution.as_deref() {
+                None => Resolution::default(),
+                Some(r) => Resolution::parse(r).unwrap_or_else(|| {
+                    let loc = self.raw.field_loc(&n.pos, "resolution");
+                    let help = crate::diag::one_of(r, &Resolution::NAMES);
+                    self.diags.error(&loc, format!("unknown resolution `{r}`"), Some(help));
+                    Resolution::default()
+                }),
+            };
             notes.push(Note {
                 id: n.id.clone(),
                 claims: ids,
@@ -222,9 +386,19 @@ impl Resolver<'_> {
                 note: n.note.clone(),
                 verdict: n.verdict.clone(),
                 best,
+                resolution,
                 origin: self.origin(&n.pos),
             });
         }
         notes
     }
+}
+
+/// The vocabulary's canonical value that `written` is, or is a synonym of.
+fn canonical(vocabulary: &[(String, Vec<String>)], written: &str) -> Option<String> {
+    let w = normalise_text(written);
+    vocabulary
+        .iter()
+        .find(|(canon, synonyms)| normalise_text(canon) == w || synonyms.contains(&w))
+        .map(|(canon, _)| canon.clone())
 }

@@ -16,8 +16,8 @@ use std::path::Path;
 use crate::config::{BaseUrl, Config};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::model::{
-    Date, Details, Entity, EntityId, EntityKind, Model, Organization, Origin, PageId, Person,
-    Property, Source, Target,
+    Date, DateSpan, Details, Entity, EntityId, EntityKind, Kind, Model, Organization, Origin,
+    PageId, Person, Place, Property, Source, Target, normalise_text,
 };
 use crate::parse::RawBriefing;
 use crate::parse::markdown::is_slug;
@@ -83,7 +83,7 @@ pub fn resolve(
     r.check_names();
     r.fill_entity_details();
     let properties = r.properties();
-    let claims = r.claims();
+    let claims = r.claims(&properties);
     let notes = r.notes(&claims);
     let pages = r.pages();
     let note_bodies = r.note_bodies(&claims, &notes);
@@ -305,6 +305,10 @@ impl Resolver<'_> {
         }
         let details = match kind {
             EntityKind::Country => Details::Country,
+            EntityKind::Place => Details::Place(Place {
+                kind: None,
+                part_of: None,
+            }),
             EntityKind::Person => Details::Person(Person {
                 country: None,
                 affiliation: None,
@@ -314,6 +318,7 @@ impl Resolver<'_> {
             EntityKind::Organization => Details::Organization(Organization {
                 kind: None,
                 country: None,
+                part_of: None,
             }),
             EntityKind::Source => Details::Source(Box::new(empty_source())),
         };
@@ -332,6 +337,9 @@ impl Resolver<'_> {
         let records = &self.raw.records;
         for c in &records.countries {
             self.push_entity(&c.id, EntityKind::Country, &c.name, &c.aliases, &c.pos);
+        }
+        for p in &records.places {
+            self.push_entity(&p.id, EntityKind::Place, &p.name, &p.aliases, &p.pos);
         }
         for p in &records.people {
             self.push_entity(&p.id, EntityKind::Person, &p.name, &p.aliases, &p.pos);
@@ -494,11 +502,30 @@ impl Resolver<'_> {
                 .country
                 .as_deref()
                 .and_then(|c| self.lookup(c, &o.pos, "country", &[EntityKind::Country]));
+            let part_of = o.part_of.as_deref().and_then(|p| {
+                let kinds = [EntityKind::Organization, EntityKind::Country];
+                self.lookup(p, &o.pos, "part_of", &kinds)
+            });
             self.entities[i].details = Details::Organization(Organization {
                 kind: o.kind.clone(),
                 country,
+                part_of,
             });
         }
+        for p in &raw.records.places {
+            let Some(i) = self.entity_index(&p.id) else {
+                continue;
+            };
+            let part_of = p.part_of.as_deref().and_then(|c| {
+                let kinds = [EntityKind::Place, EntityKind::Country];
+                self.lookup(c, &p.pos, "part_of", &kinds)
+            });
+            self.entities[i].details = Details::Place(Place {
+                kind: p.kind.clone(),
+                part_of,
+            });
+        }
+        self.check_part_of_cycles();
         for s in &raw.records.sources {
             let Some(i) = self.entity_index(&s.id) else {
                 continue;
@@ -541,14 +568,49 @@ impl Resolver<'_> {
         }
     }
 
-    fn date(&mut self, text: &str, pos: &RecordPos, field: &str) -> Option<Date> {
-        let parsed = Date::parse(text);
+    /// A `part_of` chain that comes back to where it started is an error at each member.
+    fn check_part_of_cycles(&mut self) {
+        let parent = |e: &Entity| match &e.details {
+            Details::Place(p) => p.part_of,
+            Details::Organization(o) => o.part_of,
+            _ => None,
+        };
+        for start in 0..self.entities.len() {
+            let mut at = parent(&self.entities[start]);
+            let mut steps = 0;
+            while let Some(p) = at {
+                if p.0 == start {
+                    let e = &self.entities[start];
+                    let loc = self.raw.field_loc(&e.origin.pos, "part_of");
+                    self.diags.error(
+                        &loc,
+                        format!("`{}` is part of itself through `part_of`", e.id),
+                        Some("remove one `part_of:` of the chain".into()),
+                    );
+                    break;
+                }
+                steps += 1;
+                if steps > self.entities.len() {
+                    break;
+                }
+                at = parent(&self.entities[p.0]);
+            }
+        }
+    }
+
+    /// A date as precise as written: `2025`, `2025-07`, `2025-07-09`, a range or a bound.
+    fn date(&mut self, text: &str, pos: &RecordPos, field: &str) -> Option<DateSpan> {
+        let parsed = DateSpan::parse(text);
         if parsed.is_none() {
             let loc = self.raw.field_loc(pos, field);
             self.diags.error(
                 &loc,
                 format!("`{text}` is not a date"),
-                Some("write dates as YYYY-MM-DD, e.g. 2025-07-09".into()),
+                Some(
+                    "write a date as YYYY-MM-DD, or as precise as known (2025-07, 2025), a range \
+                     (2025-07-01/2025-07-09) or a bound (by 2026, before 2026-07, after 2025)"
+                        .into(),
+                ),
             );
         }
         parsed
@@ -566,15 +628,83 @@ impl Resolver<'_> {
                 );
                 continue;
             }
+            let kind = p.kind.as_deref().and_then(|k| {
+                let kind = Kind::parse(k);
+                if kind.is_none() {
+                    let loc = self.raw.field_loc(&p.pos, "kind");
+                    let help = crate::diag::one_of(k, &Kind::NAMES);
+                    self.diags
+                        .error(&loc, format!("unknown value kind `{k}`"), Some(help));
+                }
+                kind
+            });
+            if p.unit.is_some() && kind.is_some_and(|k| k != Kind::Quantity) {
+                let loc = self.raw.field_loc(&p.pos, "unit");
+                self.diags.error(
+                    &loc,
+                    format!("`unit:` is for quantities, but `{}` is declared `kind: {}`", p.id, p.kind.as_deref().unwrap_or("")),
+                    Some("remove `unit:`, or declare `kind: quantity`".into()),
+                );
+            }
+            if let Some(unit) = &p.unit
+                && crate::value::Quantity::parse(&format!("1 {unit}"), None).is_err()
+            {
+                let loc = self.raw.field_loc(&p.pos, "unit");
+                self.diags.error(
+                    &loc,
+                    format!("unknown unit `{unit}`"),
+                    Some("use a unit such as km, mi, kg, t, EUR, USD, %, months or count".into()),
+                );
+            }
+            if !p.vocabulary.is_empty() && kind.is_some_and(|k| k != Kind::Text) {
+                let loc = self.raw.field_loc(&p.pos, "vocabulary");
+                self.diags.error(
+                    &loc,
+                    format!("a vocabulary is for text properties, but `{}` is not `kind: text`", p.id),
+                    Some("remove `vocabulary:`, or declare `kind: text`".into()),
+                );
+            }
+            let vocabulary = (p.vocabulary.iter())
+                .map(|(canonical, synonyms)| {
+                    let synonyms = synonyms.iter().flatten().map(|s| normalise_text(s));
+                    (canonical.clone(), synonyms.collect())
+                })
+                .collect();
             map.insert(
                 p.id.clone(),
                 Property {
                     label: p.label.clone(),
+                    kind,
+                    unit: p.unit.clone(),
                     multi: p.multi,
+                    counts: p.counts.clone(),
+                    vocabulary,
                 },
             );
         }
+        self.check_counts(&map);
         map
+    }
+
+    /// `counts:` must name a declared `multi` property.
+    fn check_counts(&mut self, map: &HashMap<String, Property>) {
+        for p in &self.raw.records.properties {
+            let Some(counted) = &p.counts else { continue };
+            if map.get(counted).is_some_and(|c| c.multi) {
+                continue;
+            }
+            let loc = self.raw.field_loc(&p.pos, "counts");
+            let multi = map.iter().filter(|(_, q)| q.multi).map(|(id, _)| id.as_str());
+            let help = match did_you_mean(counted, multi) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "name a property declared with `multi: true`".into(),
+            };
+            self.diags.error(
+                &loc,
+                format!("`counts: {counted}` does not name a `multi` property"),
+                Some(help),
+            );
+        }
     }
 }
 

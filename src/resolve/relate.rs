@@ -25,7 +25,8 @@ pub(super) fn relate(model: &mut Model) {
                     .for_each(&mut push);
                 p.titles.iter().for_each(|(_, s)| push(*s));
             }
-            Details::Organization(o) => o.country.into_iter().for_each(&mut push),
+            Details::Organization(o) => o.country.into_iter().chain(o.part_of).for_each(&mut push),
+            Details::Place(p) => p.part_of.into_iter().for_each(&mut push),
             Details::Source(s) => s.relays.iter().copied().for_each(&mut push),
             Details::Country => {}
         }
