@@ -433,6 +433,8 @@ impl Quantity {
         if b.is_some_and(|b| b < a) {
             return Err(format!("`{written}`: the range ends below where it starts"));
         }
+        // "dozens": from two dozen to below a hundred.
+        let b = b.or(first.below.filter(|_| second.is_none()).map(|x| x * factor));
         let floor = if a >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
         let mut q = Quantity {
             low: a,
@@ -600,6 +602,8 @@ struct Number {
     scale: f64,
     /// Written as a vague amount ("dozens"): taken as approximate.
     approx: bool,
+    /// A vague amount's upper end ("dozens": below a hundred).
+    below: Option<f64>,
 }
 
 const WORDS: [(&str, f64); 20] = [
@@ -641,17 +645,18 @@ const SCALES: [(&str, f64); 9] = [
 /// optional scale (`million`, `bn`). Vague plurals (`dozens`, `hundreds`, `thousands`) read as
 /// "at least two of them", approximately.
 fn take_number(s: &str) -> Option<(Number, &str)> {
-    for (word, low) in [
-        ("dozens", 24.0),
-        ("hundreds", 200.0),
-        ("thousands", 2000.0),
-        ("millions", 2e6),
+    for (word, low, high) in [
+        ("dozens", 24.0, 100.0),
+        ("hundreds", 200.0, 1e3),
+        ("thousands", 2000.0, 1e6),
+        ("millions", 2e6, 1e9),
     ] {
         if let Some(rest) = strip_word(s, word) {
             let n = Number {
                 value: low,
                 scale: 1.0,
-                approx: true,
+                approx: false,
+                below: Some(high),
             };
             return Some((n, rest));
         }
@@ -677,6 +682,7 @@ fn take_number(s: &str) -> Option<(Number, &str)> {
                 value,
                 scale,
                 approx: false,
+                below: None,
             };
             return Some((n, rest));
         }
@@ -685,6 +691,7 @@ fn take_number(s: &str) -> Option<(Number, &str)> {
         value,
         scale: 1.0,
         approx: false,
+        below: None,
     };
     Some((n, rest))
 }

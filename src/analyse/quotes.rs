@@ -153,20 +153,6 @@ pub(super) fn quote_drift(model: &Model, found: &mut Vec<Discrepancy>) {
     }
 }
 
-/// The reading a note names as best, else the one strictly more sources give; none on a tie.
-fn best_reading(model: &Model, d: &Discrepancy) -> Option<usize> {
-    let named: Vec<ClaimId> = (d.notes.iter())
-        .filter_map(|n| model.notes[*n].best)
-        .collect();
-    if let Some(i) = (d.readings.iter()).position(|r| r.claims.iter().any(|c| named.contains(c))) {
-        return Some(i);
-    }
-    let most = d.readings.iter().map(|r| r.sources.len()).max()?;
-    let mut leaders = (d.readings.iter().enumerate()).filter(|(_, r)| r.sources.len() == most);
-    let first = leaders.next()?.0;
-    leaders.next().is_none().then_some(first)
-}
-
 /// Quote fragments shorter than this are too common to say two reports quote one statement.
 const SHINGLE: usize = 4;
 /// A run of words found in more claims than this is boilerplate, not a shared statement.

@@ -71,6 +71,11 @@ fn model_of(files: &[(&str, &str)]) -> Model {
             text: Arc::from(*text),
         });
     }
+    loaded.pages.push(SourceFile {
+        rel: "content/index.md".into(),
+        path: PathBuf::from("content/index.md"),
+        text: Arc::from("---\ntitle: Test\n---\nThe overview.\n"),
+    });
     let mut diags = Diagnostics::new();
     let raw = crate::parse::parse(&loaded, &mut diags);
     let model = crate::resolve::resolve(&raw, &loaded.root, Default::default(), &mut diags);

@@ -191,7 +191,7 @@ mod tests {
         };
         Discrepancy {
             id: "d".into(),
-            kind: DiscrepancyKind::ValueConflict,
+            kind: DiscrepancyKind::Conflict,
             subject: None,
             property: None,
             speaker: None,
@@ -201,6 +201,7 @@ mod tests {
             notes: Vec::new(),
             best,
             verdict: None,
+            resolution: crate::model::Resolution::Confirmed,
         }
     }
 

@@ -6,16 +6,30 @@ use serde::Serialize;
 use super::views::DiscLink;
 use super::{Ctx, OutputFile, urls};
 use crate::error::Error;
-use crate::model::{Details, EntityId, EntityKind, Value};
+use crate::analyse::{OUTCOMES, Severity};
+use crate::model::{Details, EntityId, EntityKind, Model, Value};
+
+/// The version of the `facts.json` schema: 2 added typed values (quantities, date spans,
+/// lists), `as_of`, `modality`, outcomes with severities and resolutions, and the legend.
+pub const FACTS_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Facts<'a> {
     version: u32,
     title: &'a str,
     date: Option<String>,
+    /// Every outcome a discrepancy (or a claim's `uncorroborated`) can have.
+    outcomes: Vec<OutcomeOut>,
     entities: Vec<EntityOut<'a>>,
     claims: Vec<ClaimOut<'a>>,
     discrepancies: Vec<DiscOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutcomeOut {
+    outcome: &'static str,
+    severity: Severity,
+    meaning: &'static str,
 }
 
 #[derive(Serialize)]
@@ -55,6 +69,8 @@ struct ClaimOut<'a> {
     quote: &'a str,
     speaker: Option<&'a str>,
     date: Option<String>,
+    as_of: Option<String>,
+    modality: Option<&'static str>,
     uncorroborated: bool,
     discrepancies: Vec<&'a str>,
 }
@@ -69,7 +85,12 @@ struct ReadingOut<'a> {
 #[derive(Serialize)]
 struct DiscOut<'a> {
     id: &'a str,
+    /// What was found, before any note.
     kind: String,
+    /// After the notes: the kind, or `compatible` / `dismissed`.
+    outcome: String,
+    /// `flag`, `mark`, or null once dismissed.
+    severity: Option<Severity>,
     title: &'a str,
     subject: Option<&'a str>,
     property: Option<&'a str>,
@@ -77,15 +98,24 @@ struct DiscOut<'a> {
     readings: Vec<ReadingOut<'a>>,
     notes: Vec<&'a str>,
     verdict: Option<&'a str>,
+    /// The value of the best-supported reading; null on a tie.
+    best: Option<&'a str>,
 }
 
 /// Builds `facts.json`.
 pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
     let model = ctx.model;
     let facts = Facts {
-        version: 1,
+        version: FACTS_VERSION,
         title: &model.config.title,
         date: model.config.date.map(|d| d.to_string()),
+        outcomes: (OUTCOMES.iter())
+            .map(|(outcome, severity, meaning)| OutcomeOut {
+                outcome,
+                severity: *severity,
+                meaning,
+            })
+            .collect(),
         entities: entities(ctx),
         claims: claims(ctx),
         discrepancies: discrepancies(ctx, links),
@@ -140,17 +170,9 @@ fn claims<'a>(ctx: &Ctx<'a>) -> Vec<ClaimOut<'a>> {
             subject: id(c.subject),
             property: &c.property,
             kind: c.value.kind_name(),
-            value: match &c.value {
-                Value::Text(t) => t.clone().into(),
-                Value::Year(y) => (*y).into(),
-                Value::Date(d) => d.to_string().into(),
-                Value::Number { value, .. } => (*value).into(),
-                Value::Status(s) => (*s).into(),
-                Value::Bool(b) => (*b).into(),
-                Value::Entity(e) => id(*e).into(),
-            },
+            value: value_json(model, &c.value),
             unit: match &c.value {
-                Value::Number { unit, .. } => unit.as_deref(),
+                Value::Quantity(q) => Some(q.unit.as_str()),
                 _ => None,
             },
             source: id(c.source),
@@ -161,6 +183,8 @@ fn claims<'a>(ctx: &Ctx<'a>) -> Vec<ClaimOut<'a>> {
             quote: &c.quote,
             speaker: c.speaker.map(id),
             date: c.date.map(|d| d.to_string()),
+            as_of: c.as_of.map(|d| d.to_string()),
+            modality: c.modality.map(|m| m.name()),
             uncorroborated: ctx.analysis.uncorroborated[i],
             discrepancies: ctx.analysis.by_claim[i]
                 .iter()
@@ -180,6 +204,8 @@ fn discrepancies<'a>(ctx: &Ctx<'a>, links: &'a [DiscLink]) -> Vec<DiscOut<'a>> {
         .map(|(d, link)| DiscOut {
             id: &d.id,
             kind: d.kind.slug(),
+            outcome: d.outcome(),
+            severity: d.severity(),
             title: &link.title,
             subject: d.subject.map(id),
             property: d.property.as_deref(),
@@ -203,6 +229,37 @@ fn discrepancies<'a>(ctx: &Ctx<'a>, links: &'a [DiscLink]) -> Vec<DiscOut<'a>> {
                 .map(|n| model.notes[*n].id.as_str())
                 .collect(),
             verdict: d.verdict.as_deref(),
+            best: d.best.and_then(|b| d.readings.get(b)).map(|r| r.value.as_str()),
         })
         .collect()
+}
+
+/// A value as JSON: text with its canonical form, a quantity as its interval in base units,
+/// a date as ISO 8601 (`2025-07`, `../2026-12-31`), a list as an array.
+fn value_json(model: &Model, value: &Value) -> serde_json::Value {
+    use serde_json::json;
+    let finite = |x: f64| x.is_finite().then_some(x);
+    match value {
+        Value::Text { written, canonical } => match canonical {
+            Some(c) => json!({"text": written, "canonical": c}),
+            None => written.clone().into(),
+        },
+        Value::Quantity(q) => json!({
+            "written": q.written,
+            "min": finite(q.low),
+            "max": finite(q.high),
+            "min_exclusive": q.low_strict,
+            "max_exclusive": q.high_strict,
+            "approx": q.approx,
+            "dimension": q.dimension.name(),
+        }),
+        Value::Date(d) => d.to_string().into(),
+        Value::Status(s) => (*s).into(),
+        Value::Bool(b) => (*b).into(),
+        Value::Entity(e) => model.entity(*e).id.clone().into(),
+        Value::List { items, complete } => json!({
+            "items": items.iter().map(|v| value_json(model, v)).collect::<Vec<_>>(),
+            "complete": complete,
+        }),
+    }
 }

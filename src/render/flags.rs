@@ -68,7 +68,7 @@ pub fn groups(ctx: &Ctx, c: ClaimId) -> Vec<Group> {
         let joins = groups.iter_mut().find(|g| {
             let first = &discrepancies[g.discs[0]];
             disc.kind == DiscrepancyKind::SelfContradiction
-                && first.kind == DiscrepancyKind::ValueConflict
+                && first.kind == DiscrepancyKind::Conflict
                 && (first.subject, &first.property) == (disc.subject, &disc.property)
         });
         match joins {

@@ -15,17 +15,16 @@ pub struct TimelineEntry<'a> {
     pub claims: Vec<&'a ClaimView>,
 }
 
-/// Dated claims in order, one entry per date: by the date a claim refers to, else by a date
-/// or year it states. `claims` are the claim views, indexed like the model's claims.
+/// Dated claims in order, one entry per date: by the moment a value held (`as_of`), else the
+/// date of the statement, else a date it states. `claims` are the claim views, indexed like the model's claims.
 pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<'a>> {
-    let mut dated: Vec<((i32, u8, u8), String, &ClaimView)> = Vec::new();
+    let mut dated: Vec<(crate::model::Date, String, &ClaimView)> = Vec::new();
     for (c, view) in model.claims.iter().zip(claims) {
-        let when = match (&c.date, &c.value) {
-            (Some(d), _) => Some(((d.year, d.month, d.day), d.long())),
-            (None, Value::Date(d)) => Some(((d.year, d.month, d.day), d.long())),
-            (None, Value::Year(y)) => Some(((*y, 0, 0), y.to_string())),
+        let span = match (&c.as_of, &c.date, &c.value) {
+            (Some(d), _, _) | (None, Some(d), _) | (None, None, Value::Date(d)) => Some(d),
             _ => None,
         };
+        let when = span.map(|d| (d.sort_key(), d.long()));
         if let Some((key, label)) = when {
             dated.push((key, label, view));
         }

@@ -429,6 +429,11 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
         Details::Organization(o) => {
             facts.push(fact("Kind", text(&o.kind)));
             facts.push(fact("Country", linked(o.country)));
+            facts.push(fact("Part of", linked(o.part_of)));
+        }
+        Details::Place(p) => {
+            facts.push(fact("Kind", text(&p.kind)));
+            facts.push(fact("Part of", linked(p.part_of)));
         }
         Details::Source(s) => facts.extend(source_facts(ctx, s)),
     }
@@ -529,6 +534,7 @@ pub fn json_ld(ctx: &Ctx, e: EntityId) -> String {
     });
     let kind = match &entity.details {
         Details::Country => "Country",
+        Details::Place(_) => "Place",
         Details::Person(p) => {
             if let Some((title, _)) = p.titles.first() {
                 doc["jobTitle"] = title.clone().into();
