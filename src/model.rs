@@ -109,23 +109,45 @@ impl Date {
     /// The day after.
     pub fn next(self) -> Option<Date> {
         Some(if self.day < Date::days_in(self.year, self.month) {
-            Date { day: self.day + 1, ..self }
+            Date {
+                day: self.day + 1,
+                ..self
+            }
         } else if self.month < 12 {
-            Date { month: self.month + 1, day: 1, ..self }
+            Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            }
         } else {
-            Date { year: self.year.checked_add(1)?, month: 1, day: 1 }
+            Date {
+                year: self.year.checked_add(1)?,
+                month: 1,
+                day: 1,
+            }
         })
     }
 
     /// The day before.
     pub fn previous(self) -> Option<Date> {
         Some(if self.day > 1 {
-            Date { day: self.day - 1, ..self }
+            Date {
+                day: self.day - 1,
+                ..self
+            }
         } else if self.month > 1 {
             let month = self.month - 1;
-            Date { month, day: Date::days_in(self.year, month), ..self }
+            Date {
+                month,
+                day: Date::days_in(self.year, month),
+                ..self
+            }
         } else {
-            Date { year: self.year.checked_sub(1)?, month: 12, day: 31 }
+            Date {
+                year: self.year.checked_sub(1)?,
+                month: 12,
+                day: 31,
+            }
         })
     }
 
@@ -444,7 +466,11 @@ impl Model {
             Value::List { items, complete } => {
                 let names: Vec<String> = items.iter().map(|v| self.display_value(v)).collect();
                 let list = names.join(", ");
-                if *complete { list } else { format!("including {list}") }
+                if *complete {
+                    list
+                } else {
+                    format!("including {list}")
+                }
             }
         }
     }

@@ -81,7 +81,10 @@ pub enum Value {
     Bool(bool),
     Entity(EntityId),
     /// A whole list (on a `multi` property); `complete: false` for "including ...".
-    List { items: Vec<Value>, complete: bool },
+    List {
+        items: Vec<Value>,
+        complete: bool,
+    },
 }
 
 /// How two values relate.
@@ -416,7 +419,9 @@ impl Quantity {
                 // "€800 million euros" or "$5 bn": the rest may only repeat the currency.
                 if take_unit(&rest).is_some_and(|u| Some(&u.0) == unit.as_ref().map(|u| &u.0)) {
                 } else if !rest.chars().all(|c| c.is_alphabetic() || c == ' ') {
-                    return Err(format!("`{written}`: cannot read `{rest}` after the number"));
+                    return Err(format!(
+                        "`{written}`: cannot read `{rest}` after the number"
+                    ));
                 }
             } else {
                 unit = take_unit(&rest);
@@ -593,7 +598,9 @@ fn normalise_number_text(text: &str) -> String {
         }
     }
     // "20 - 24" and "20-24" alike.
-    out.replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+    out.replace(" - ", "-")
+        .replace(" -", "-")
+        .replace("- ", "-")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -667,7 +674,10 @@ fn take_number(s: &str) -> Option<(Number, &str)> {
         .last()
         .map(|(i, c)| i + c.len_utf8());
     let (value, rest) = match digits {
-        Some(end) => (s[..end].trim_end_matches('.').parse::<f64>().ok()?, &s[end..]),
+        Some(end) => (
+            s[..end].trim_end_matches('.').parse::<f64>().ok()?,
+            &s[end..],
+        ),
         None => WORDS
             .iter()
             .find_map(|(w, v)| strip_word(s, w).map(|rest| (*v, rest)))?,
@@ -699,10 +709,7 @@ fn take_number(s: &str) -> Option<(Number, &str)> {
 /// `s` without a leading `word` that ends at a word boundary.
 fn strip_word<'s>(s: &'s str, word: &str) -> Option<&'s str> {
     let rest = s.strip_prefix(word)?;
-    let boundary = rest
-        .chars()
-        .next()
-        .is_none_or(|c| !c.is_alphanumeric());
+    let boundary = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
     boundary.then_some(rest)
 }
 
@@ -791,7 +798,12 @@ fn named_unit(text: &str) -> Option<Unit> {
     if t == "count" {
         return Some((Dimension::Count, "count".into(), 1.0));
     }
-    for (word, days) in [("weeks", 7.0), ("week", 7.0), ("months", 30.436_875), ("month", 30.436_875)] {
+    for (word, days) in [
+        ("weeks", 7.0),
+        ("week", 7.0),
+        ("months", 30.436_875),
+        ("month", 30.436_875),
+    ] {
         if t == word {
             let symbol = word.trim_end_matches('s').to_string();
             return Some((Dimension::Duration, symbol, days * 86_400.0));
@@ -803,13 +815,25 @@ fn named_unit(text: &str) -> Option<Unit> {
         .map_or(t.as_str(), |(_, name)| name);
     let probe = format!("1 {name}");
     if let Ok(l) = probe.parse::<Length>() {
-        return Some((Dimension::Length, name.into(), l.get::<uom::si::length::meter>()));
+        return Some((
+            Dimension::Length,
+            name.into(),
+            l.get::<uom::si::length::meter>(),
+        ));
     }
     if let Ok(m) = probe.parse::<Mass>() {
-        return Some((Dimension::Mass, name.into(), m.get::<uom::si::mass::kilogram>()));
+        return Some((
+            Dimension::Mass,
+            name.into(),
+            m.get::<uom::si::mass::kilogram>(),
+        ));
     }
     if let Ok(d) = probe.parse::<Time>() {
-        return Some((Dimension::Duration, name.into(), d.get::<uom::si::time::second>()));
+        return Some((
+            Dimension::Duration,
+            name.into(),
+            d.get::<uom::si::time::second>(),
+        ));
     }
     None
 }
@@ -866,7 +890,7 @@ impl DateSpan {
             ("since ", DateForm::From),
         ] {
             if let Some(rest) = lower.strip_prefix(word) {
-                let inner = DateSpan::parse(rest)?;
+                let inner = DateSpan::point(rest)?;
                 let (from, to) = match form {
                     DateForm::By => (None, inner.to),
                     DateForm::Before => (None, inner.from.and_then(Date::previous)),
@@ -874,33 +898,73 @@ impl DateSpan {
                     _ => (inner.from, None),
                 };
                 let precision = inner.form;
-                return Some(DateSpan { from, to, form, precision });
-            }
-        }
-        for (word, part, months) in [("early ", 1, (1, 4)), ("mid ", 2, (5, 8)), ("late ", 3, (9, 12))] {
-            if let Some(rest) = lower.strip_prefix(word).or_else(|| lower.strip_prefix(&word.replace(' ', "-"))) {
-                let year = parse_year(rest)?;
                 return Some(DateSpan {
-                    from: Some(Date { year, month: months.0, day: 1 }),
-                    to: Some(Date { year, month: months.1, day: Date::days_in(year, months.1) }),
-                    form: DateForm::Part(part),
-                    precision: DateForm::Part(part),
+                    from,
+                    to,
+                    form,
+                    precision,
                 });
             }
         }
         if let Some((a, b)) = t.split_once('/') {
-            let (a, b) = (DateSpan::parse(a)?, DateSpan::parse(b)?);
+            let (a, b) = (DateSpan::point(a)?, DateSpan::point(b)?);
             let precision = a.form;
-            let span = DateSpan { from: a.from, to: b.to, form: DateForm::Range, precision };
+            let span = DateSpan {
+                from: a.from,
+                to: b.to,
+                form: DateForm::Range,
+                precision,
+            };
             return (span.from <= span.to).then_some(span);
+        }
+        DateSpan::point(t)
+    }
+
+    /// A year, month, day or part of a year: no bound, no range.
+    fn point(text: &str) -> Option<DateSpan> {
+        let t = text.trim();
+        let lower = t.to_lowercase();
+        for (word, part, months) in [
+            ("early ", 1, (1, 4)),
+            ("mid ", 2, (5, 8)),
+            ("late ", 3, (9, 12)),
+        ] {
+            if let Some(rest) = lower
+                .strip_prefix(word)
+                .or_else(|| lower.strip_prefix(&word.replace(' ', "-")))
+            {
+                let year = parse_year(rest)?;
+                return Some(DateSpan {
+                    from: Some(Date {
+                        year,
+                        month: months.0,
+                        day: 1,
+                    }),
+                    to: Some(Date {
+                        year,
+                        month: months.1,
+                        day: Date::days_in(year, months.1),
+                    }),
+                    form: DateForm::Part(part),
+                    precision: DateForm::Part(part),
+                });
+            }
         }
         let parts: Vec<&str> = t.split('-').collect();
         match parts.as_slice() {
             [y] => {
                 let year = parse_year(y)?;
                 Some(DateSpan {
-                    from: Some(Date { year, month: 1, day: 1 }),
-                    to: Some(Date { year, month: 12, day: 31 }),
+                    from: Some(Date {
+                        year,
+                        month: 1,
+                        day: 1,
+                    }),
+                    to: Some(Date {
+                        year,
+                        month: 12,
+                        day: 31,
+                    }),
                     form: DateForm::Year,
                     precision: DateForm::Year,
                 })
@@ -909,8 +973,16 @@ impl DateSpan {
                 let year = parse_year(y)?;
                 let month: u8 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
                 Some(DateSpan {
-                    from: Some(Date { year, month, day: 1 }),
-                    to: Some(Date { year, month, day: Date::days_in(year, month) }),
+                    from: Some(Date {
+                        year,
+                        month,
+                        day: 1,
+                    }),
+                    to: Some(Date {
+                        year,
+                        month,
+                        day: Date::days_in(year, month),
+                    }),
                     form: DateForm::Month,
                     precision: DateForm::Month,
                 })
@@ -940,7 +1012,11 @@ impl DateSpan {
 
     /// The first day, for ordering on a timeline (open starts sort by their end).
     pub fn sort_key(&self) -> Date {
-        self.from.or(self.to).unwrap_or(Date { year: 0, month: 1, day: 1 })
+        self.from.or(self.to).unwrap_or(Date {
+            year: 0,
+            month: 1,
+            day: 1,
+        })
     }
 
     /// As a reader sees it: "2026", "July 2025", "9 July 2025", "early 2026", "by 2026".
@@ -962,8 +1038,12 @@ impl DateSpan {
                 .zip(show(self.to, p))
                 .map(|(a, b)| format!("{a} to {b}")),
             DateForm::By => show(self.to, p).map(|d| format!("by {d}")),
-            DateForm::Before => show(self.to.and_then(Date::next), p).map(|d| format!("before {d}")),
-            DateForm::After => show(self.from.and_then(Date::previous), p).map(|d| format!("after {d}")),
+            DateForm::Before => {
+                show(self.to.and_then(Date::next), p).map(|d| format!("before {d}"))
+            }
+            DateForm::After => {
+                show(self.from.and_then(Date::previous), p).map(|d| format!("after {d}"))
+            }
             DateForm::From => show(self.from, p).map(|d| format!("from {d}")),
             form => show(self.from, form),
         };
@@ -1037,8 +1117,14 @@ mod tests {
         assert_eq!(rel("at least 7", "9"), Relation::Compatible);
         assert_eq!(rel("at least 7", "5"), Relation::Disjoint);
         assert_eq!(rel("more than a million", "1,000,000"), Relation::Disjoint);
-        assert_eq!(rel("more than a million", "1.2 million"), Relation::Compatible);
-        assert_eq!(rel("over 1 million mines", "more than one million"), Relation::Same);
+        assert_eq!(
+            rel("more than a million", "1.2 million"),
+            Relation::Compatible
+        );
+        assert_eq!(
+            rel("over 1 million mines", "more than one million"),
+            Relation::Same
+        );
         assert_eq!(rel("up to 100", "40"), Relation::Compatible);
         assert_eq!(rel("fewer than 10", "10"), Relation::Disjoint);
         assert_eq!(rel("about 20", "21"), Relation::Compatible);
@@ -1075,6 +1161,21 @@ mod tests {
         assert!(Quantity::parse("between 5", None).is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn reading_never_panics(text in "\\PC{0,40}", unit in proptest::option::of("[a-z%€$ ]{0,8}")) {
+            let _ = Quantity::parse(&text, unit.as_deref());
+            let _ = DateSpan::parse(&text);
+        }
+    }
+
+    #[test]
+    fn deep_input_does_not_recurse() {
+        assert!(DateSpan::parse(&"by ".repeat(100_000)).is_none());
+        assert!(DateSpan::parse(&"2025/".repeat(100_000)).is_none());
+        assert!(Quantity::parse(&"about ".repeat(100_000), None).is_err());
+    }
+
     fn d(s: &str) -> DateSpan {
         DateSpan::parse(s).unwrap_or_else(|| panic!("{s}"))
     }
@@ -1082,14 +1183,23 @@ mod tests {
     #[test]
     fn partial_dates_compare_as_intervals() {
         assert_eq!(d("2026").relation(&d("2026-03")), Relation::Compatible);
-        assert_eq!(d("2026-03").relation(&d("2026-03-09")), Relation::Compatible);
+        assert_eq!(
+            d("2026-03").relation(&d("2026-03-09")),
+            Relation::Compatible
+        );
         assert_eq!(d("2026").relation(&d("2023")), Relation::Disjoint);
         assert_eq!(d("2026").relation(&d("2026")), Relation::Same);
         assert_eq!(d("by 2026").relation(&d("2025-07")), Relation::Compatible);
         assert_eq!(d("before 2026").relation(&d("2026-01")), Relation::Disjoint);
-        assert_eq!(d("after 2025").relation(&d("2026-01-01")), Relation::Compatible);
+        assert_eq!(
+            d("after 2025").relation(&d("2026-01-01")),
+            Relation::Compatible
+        );
         assert_eq!(d("early 2026").relation(&d("2026-09")), Relation::Disjoint);
-        assert_eq!(d("2025-07-01/2025-07-09").relation(&d("2025-07-05")), Relation::Compatible);
+        assert_eq!(
+            d("2025-07-01/2025-07-09").relation(&d("2025-07-05")),
+            Relation::Compatible
+        );
         assert!(DateSpan::parse("2026-13").is_none());
         assert!(DateSpan::parse("2026-02-30").is_none());
         assert!(DateSpan::parse("2026-07-09/2026-07-01").is_none());
@@ -1104,7 +1214,10 @@ mod tests {
         assert_eq!(d("early 2026").long(), "early 2026");
         assert_eq!(d("by 2026").long(), "by 2026");
         assert_eq!(d("before 2026-07").long(), "before July 2026");
-        assert_eq!(d("2025-07-01/2025-07-09").long(), "1 July 2025 to 9 July 2025");
+        assert_eq!(
+            d("2025-07-01/2025-07-09").long(),
+            "1 July 2025 to 9 July 2025"
+        );
         assert_eq!(d("by 2026").to_string(), "../2026-12-31");
     }
 }

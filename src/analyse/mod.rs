@@ -58,7 +58,11 @@ pub enum Severity {
 
 /// Every outcome with its slug, severity and meaning, for the legend and the schema.
 pub const OUTCOMES: [(&str, Severity, &str); 12] = [
-    ("conflict", Severity::Flag, "Sources give incompatible values for the same moment."),
+    (
+        "conflict",
+        Severity::Flag,
+        "Sources give incompatible values for the same moment.",
+    ),
     (
         "self-contradiction",
         Severity::Flag,
@@ -99,7 +103,11 @@ pub const OUTCOMES: [(&str, Severity, &str); 12] = [
         Severity::Mark,
         "Different values for different moments: a change, not a disagreement.",
     ),
-    ("single-source", Severity::Mark, "Only one source gives this value."),
+    (
+        "single-source",
+        Severity::Mark,
+        "Only one source gives this value.",
+    ),
     (
         "dismissed",
         Severity::Mark,
@@ -214,7 +222,12 @@ pub struct Discrepancy {
 }
 
 impl Discrepancy {
-    fn new(id: String, kind: DiscrepancyKind, claims: Vec<ClaimId>, readings: Vec<Reading>) -> Self {
+    fn new(
+        id: String,
+        kind: DiscrepancyKind,
+        claims: Vec<ClaimId>,
+        readings: Vec<Reading>,
+    ) -> Self {
         Discrepancy {
             id,
             kind,
@@ -278,7 +291,8 @@ pub fn analyse(model: &Model) -> Analysis {
     quotes::quote_drift(model, &mut found);
     quotes::attribution_conflicts(model, &mut found);
     for d in &mut found {
-        d.claims.sort_by(|a, b| model.claim(*a).id.cmp(&model.claim(*b).id));
+        d.claims
+            .sort_by(|a, b| model.claim(*a).id.cmp(&model.claim(*b).id));
         d.claims.dedup();
     }
     found.sort_by(|a, b| a.id.cmp(&b.id));

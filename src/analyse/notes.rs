@@ -38,7 +38,8 @@ pub(super) fn attach_notes(model: &Model, found: &mut Vec<Discrepancy>) {
         }
         let first = note.claims.first().map(|c| model.claim(*c));
         let all_share = |same: &dyn Fn(ClaimId) -> bool| note.claims.iter().all(|c| same(*c));
-        let same_subject = first.is_some_and(|f| all_share(&|c| model.claim(c).subject == f.subject));
+        let same_subject =
+            first.is_some_and(|f| all_share(&|c| model.claim(c).subject == f.subject));
         let same_property =
             first.is_some_and(|f| all_share(&|c| model.claim(c).property == f.property));
         let kind = DiscrepancyKind::Analyst(note.kind.clone().unwrap_or_else(|| "other".into()));

@@ -180,7 +180,10 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
         .map(ClaimId)
         .filter(|c| model.claim(*c).speaker.is_some())
         .collect();
-    let quotes: Vec<Vec<String>> = spoken.iter().map(|c| words(&model.claim(*c).quote)).collect();
+    let quotes: Vec<Vec<String>> = spoken
+        .iter()
+        .map(|c| words(&model.claim(*c).quote))
+        .collect();
     let mut index: HashMap<&[String], Vec<usize>> = HashMap::new();
     for (i, q) in quotes.iter().enumerate() {
         for w in q.windows(SHINGLE) {
@@ -225,6 +228,11 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
             (e.id.clone(), format!("said by {}", e.name))
         });
         let id = format!("attribution--{}", model.claim(claims[0]).id);
-        found.push(Discrepancy::new(id, DiscrepancyKind::AttributionConflict, claims, readings));
+        found.push(Discrepancy::new(
+            id,
+            DiscrepancyKind::AttributionConflict,
+            claims,
+            readings,
+        ));
     }
 }

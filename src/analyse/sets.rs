@@ -80,7 +80,8 @@ pub(super) fn compare_lists(
         let whole: Vec<ClaimId> = (l.claims.iter().copied())
             .filter(|c| matches!(model.claim(*c).value, Value::List { complete: true, .. }))
             .collect();
-        let distinct: BTreeSet<String> = whole.iter().map(|c| model.claim(*c).value.key()).collect();
+        let distinct: BTreeSet<String> =
+            whole.iter().map(|c| model.claim(*c).value.key()).collect();
         if distinct.len() > 1 {
             let rs = per_claim_readings(model, &whole);
             let source_id = &model.entity(l.source).id;
@@ -112,7 +113,12 @@ pub(super) fn compare_lists(
             })
             .collect();
         let claims = members.iter().flat_map(|l| l.claims.clone()).collect();
-        let mut d = Discrepancy::new(format!("{prefix}--{subject_id}--{property}"), kind, claims, readings);
+        let mut d = Discrepancy::new(
+            format!("{prefix}--{subject_id}--{property}"),
+            kind,
+            claims,
+            readings,
+        );
         d.subject = Some(subject);
         d.property = Some(property.to_string());
         found.push(d);
@@ -125,7 +131,11 @@ pub(super) fn compare_lists(
 fn list_text(l: &SourceList) -> String {
     let names: Vec<&str> = l.items.values().map(String::as_str).collect();
     let list = names.join(", ");
-    if l.complete { list } else { format!("including {list}") }
+    if l.complete {
+        list
+    } else {
+        format!("including {list}")
+    }
 }
 
 fn per_claim_readings(model: &Model, claims: &[ClaimId]) -> Vec<Reading> {
@@ -137,17 +147,28 @@ fn per_claim_readings(model: &Model, claims: &[ClaimId]) -> Vec<Reading> {
 
 /// A count (`counts: parties`) that differs from a whole list of what it counts: within one
 /// source a self-contradiction, between sources a conflict.
-pub(super) fn counts_against_lists(model: &Model, groups: &Groups<'_>, found: &mut Vec<Discrepancy>) {
+pub(super) fn counts_against_lists(
+    model: &Model,
+    groups: &Groups<'_>,
+    found: &mut Vec<Discrepancy>,
+) {
     let by_key: BTreeMap<(EntityId, &str), &Vec<ClaimId>> =
         groups.iter().map(|(k, v)| (*k, v)).collect();
     for ((subject, property), claims) in groups {
-        let Some(counted) = model.properties.get(*property).and_then(|p| p.counts.as_deref()) else {
+        let Some(counted) = model
+            .properties
+            .get(*property)
+            .and_then(|p| p.counts.as_deref())
+        else {
             continue;
         };
         let Some(listed) = by_key.get(&(*subject, counted)) else {
             continue;
         };
-        let lists: Vec<SourceList> = lists(model, listed).into_iter().filter(|l| l.complete).collect();
+        let lists: Vec<SourceList> = lists(model, listed)
+            .into_iter()
+            .filter(|l| l.complete)
+            .collect();
         let subject_id = &model.entity(*subject).id;
         let mut across: Vec<(ClaimId, usize)> = Vec::new();
         for &c in claims {

@@ -130,13 +130,19 @@ fn equal_values_agree() {
 
 #[test]
 fn different_values_conflict() {
-    assert_eq!(quantity(&["s1|finland|270 km", "s2|finland|300 km"]), ["conflict"]);
+    assert_eq!(
+        quantity(&["s1|finland|270 km", "s2|finland|300 km"]),
+        ["conflict"]
+    );
 }
 
 #[test]
 fn units_are_converted_before_comparing() {
     assert!(quantity(&["s1|finland|100 mi", "s2|finland|161 km"]).is_empty());
-    assert_eq!(quantity(&["s1|finland|100 mi", "s2|finland|100 km"]), ["conflict"]);
+    assert_eq!(
+        quantity(&["s1|finland|100 mi", "s2|finland|100 km"]),
+        ["conflict"]
+    );
 }
 
 #[test]
@@ -154,15 +160,24 @@ fn overlapping_ranges_are_compatible_disjoint_ones_conflict() {
         quantity(&["s1|finland|dozens, if not almost 100", "s2|finland|60"]).len(),
         1
     );
-    assert_eq!(quantity(&["s1|finland|20-24", "s2|finland|22"]), ["compatible"]);
-    assert_eq!(quantity(&["s1|finland|at least 7", "s2|finland|5"]), ["conflict"]);
+    assert_eq!(
+        quantity(&["s1|finland|20-24", "s2|finland|22"]),
+        ["compatible"]
+    );
+    assert_eq!(
+        quantity(&["s1|finland|at least 7", "s2|finland|5"]),
+        ["conflict"]
+    );
 }
 
 #[test]
 fn structured_values_are_read() {
     let model = briefing(
         "    kind: quantity\n    unit: km\n",
-        &["s1|finland|{min: 20, max: 100, approx: true}", "s2|finland|50"],
+        &[
+            "s1|finland|{min: 20, max: 100, approx: true}",
+            "s2|finland|50",
+        ],
     );
     assert_eq!(kinds(&model), ["compatible"]);
 }
@@ -170,7 +185,10 @@ fn structured_values_are_read() {
 #[test]
 fn partial_dates_compare_as_intervals() {
     let dates = |c: &[&str]| kinds(&briefing("    kind: date\n", c));
-    assert_eq!(dates(&["s1|finland|2026", "s2|finland|2026-03"]), ["compatible"]);
+    assert_eq!(
+        dates(&["s1|finland|2026", "s2|finland|2026-03"]),
+        ["compatible"]
+    );
     assert_eq!(dates(&["s1|finland|2026", "s2|finland|2023"]), ["conflict"]);
     assert!(dates(&["s1|finland|2026-03", "s2|finland|\"2026-03\""]).is_empty());
 }
@@ -178,9 +196,18 @@ fn partial_dates_compare_as_intervals() {
 #[test]
 fn a_place_within_another_is_a_refinement() {
     let places = |c: &[&str]| kinds(&briefing("    kind: entity\n", c));
-    assert_eq!(places(&["s1|acme|espoo", "s2|acme|finland"]), ["compatible"]);
-    assert_eq!(places(&["s1|acme|ministry", "s2|acme|government"]), ["compatible"]);
-    assert_eq!(places(&["s1|acme|espoo", "s2|acme|lithuania"]), ["conflict"]);
+    assert_eq!(
+        places(&["s1|acme|espoo", "s2|acme|finland"]),
+        ["compatible"]
+    );
+    assert_eq!(
+        places(&["s1|acme|ministry", "s2|acme|government"]),
+        ["compatible"]
+    );
+    assert_eq!(
+        places(&["s1|acme|espoo", "s2|acme|lithuania"]),
+        ["conflict"]
+    );
 }
 
 #[test]
@@ -189,7 +216,11 @@ fn synonyms_agree_outliers_conflict() {
     let text = |c: &[&str]| kinds(&briefing(vocab, c));
     assert!(text(&["s1|acme|manslaughter", "s2|acme|Involuntary manslaughter"]).is_empty());
     assert_eq!(
-        text(&["s1|acme|manslaughter", "s2|acme|a manslaughter charge", "s3|acme|murder"]),
+        text(&[
+            "s1|acme|manslaughter",
+            "s2|acme|a manslaughter charge",
+            "s3|acme|murder"
+        ]),
         ["conflict"]
     );
 }
@@ -202,7 +233,10 @@ fn values_at_other_moments_are_a_change_not_a_conflict() {
     ]);
     assert_eq!(c, ["change-over-time"]);
     // The same moment: a self-contradiction.
-    let c = quantity(&["s1|finland|20|as_of: 2025-06", "s1|finland|30|as_of: 2025-06"]);
+    let c = quantity(&[
+        "s1|finland|20|as_of: 2025-06",
+        "s1|finland|30|as_of: 2025-06",
+    ]);
     assert_eq!(c, ["self-contradiction"]);
 }
 
@@ -213,7 +247,10 @@ fn two_speakers_in_one_report_are_a_reported_disagreement() {
         "s1|finland|30|speaker: general",
     ]);
     assert_eq!(c, ["reported-disagreement"]);
-    let c = quantity(&["s1|finland|20|speaker: minister", "s1|finland|30|speaker: minister"]);
+    let c = quantity(&[
+        "s1|finland|20|speaker: minister",
+        "s1|finland|30|speaker: minister",
+    ]);
     assert_eq!(c, ["self-contradiction"]);
     // An organization can speak too.
     let c = quantity(&["s1|finland|20|speaker: ministry", "s1|finland|30"]);
@@ -230,18 +267,42 @@ fn a_stronger_modality_than_all_others_is_an_overstatement() {
     ]);
     assert_eq!(c, ["overstatement"]);
     // All alike, or no modality given: nothing to say.
-    assert!(status(&["s1|finland|notified|modality: planned", "s2|finland|notified|modality: planned"]).is_empty());
-    assert!(status(&["s1|finland|notified", "s2|finland|notified|modality: confirmed"]).is_empty());
+    assert!(
+        status(&[
+            "s1|finland|notified|modality: planned",
+            "s2|finland|notified|modality: planned"
+        ])
+        .is_empty()
+    );
+    assert!(
+        status(&[
+            "s1|finland|notified",
+            "s2|finland|notified|modality: confirmed"
+        ])
+        .is_empty()
+    );
 }
 
 #[test]
 fn lists_compare_as_sets() {
     let lists = |c: &[&str]| kinds(&briefing("    kind: entity\n    multi: true\n", c));
     assert!(lists(&["s1|finland|[acme, bolt]", "s2|finland|[bolt, acme]"]).is_empty());
-    assert_eq!(lists(&["s1|finland|[acme, bolt]", "s2|finland|[acme]"]), ["omission"]);
-    assert_eq!(lists(&["s1|finland|[acme, bolt]", "s2|finland|[acme, crane]"]), ["conflict"]);
+    assert_eq!(
+        lists(&["s1|finland|[acme, bolt]", "s2|finland|[acme]"]),
+        ["omission"]
+    );
+    assert_eq!(
+        lists(&["s1|finland|[acme, bolt]", "s2|finland|[acme, crane]"]),
+        ["conflict"]
+    );
     // "including ...": not the whole list.
-    assert!(lists(&["s1|finland|[acme, bolt]", "s2|finland|[acme]|complete: false"]).is_empty());
+    assert!(
+        lists(&[
+            "s1|finland|[acme, bolt]",
+            "s2|finland|[acme]|complete: false"
+        ])
+        .is_empty()
+    );
     // Single mentions are not whole lists.
     assert!(lists(&["s1|finland|acme", "s2|finland|bolt"]).is_empty());
 }
@@ -290,13 +351,20 @@ fn one_statement_given_to_two_speakers_is_an_attribution_conflict() {
     speaker: general
     quote: we will buy more of them soon
 ";
-    let model = model_of(&[("content/entities.yaml", ENTITIES), ("content/claims.yaml", claims)]);
+    let model = model_of(&[
+        ("content/entities.yaml", ENTITIES),
+        ("content/claims.yaml", claims),
+    ]);
     let found = analyse(&model);
     let d: Vec<&Discrepancy> = (found.discrepancies.iter())
         .filter(|d| d.kind == DiscrepancyKind::AttributionConflict)
         .collect();
     assert_eq!(d.len(), 1);
-    let ids: Vec<&str> = d[0].claims.iter().map(|c| model.claim(*c).id.as_str()).collect();
+    let ids: Vec<&str> = d[0]
+        .claims
+        .iter()
+        .map(|c| model.claim(*c).id.as_str())
+        .collect();
     assert_eq!(ids, ["a", "b"]);
 }
 
@@ -313,7 +381,10 @@ fn notes_dismiss_downgrade_and_decide_ties() {
         let notes = format!("notes:\n  - id: n1\n    claims: [c0, c1]\n{note}");
         model_of(&[
             ("content/entities.yaml", ENTITIES),
-            ("content/properties.yaml", "properties:\n  - id: p\n    kind: quantity\n"),
+            (
+                "content/properties.yaml",
+                "properties:\n  - id: p\n    kind: quantity\n",
+            ),
             ("content/claims.yaml", &yaml),
             ("content/notes.yaml", &notes),
         ])
@@ -338,7 +409,10 @@ fn notes_dismiss_downgrade_and_decide_ties() {
 
 #[test]
 fn single_source_values_are_marked() {
-    let model = briefing("    kind: quantity\n", &["s1|finland|1", "s2|finland|1", "s3|lithuania|2"]);
+    let model = briefing(
+        "    kind: quantity\n",
+        &["s1|finland|1", "s2|finland|1", "s3|lithuania|2"],
+    );
     let a = analyse(&model);
     assert_eq!(a.uncorroborated, [false, false, true]);
 }
@@ -354,16 +428,30 @@ mod order {
         a.discrepancies
             .iter()
             .map(|d| {
-                let claims: Vec<&str> = d.claims.iter().map(|c| model.claim(*c).id.as_str()).collect();
+                let claims: Vec<&str> = d
+                    .claims
+                    .iter()
+                    .map(|c| model.claim(*c).id.as_str())
+                    .collect();
                 let readings: Vec<String> = (d.readings.iter())
                     .map(|r| {
-                        let mut ids: Vec<&str> = r.claims.iter().map(|c| model.claim(*c).id.as_str()).collect();
+                        let mut ids: Vec<&str> = r
+                            .claims
+                            .iter()
+                            .map(|c| model.claim(*c).id.as_str())
+                            .collect();
                         ids.sort();
                         format!("{}={}", r.value, ids.join(","))
                     })
                     .collect();
                 let best = d.best.map(|b| d.readings[b].value.clone());
-                format!("{} {} [{}] {{{}}} {best:?}", d.id, d.outcome(), claims.join(","), readings.join(";"))
+                format!(
+                    "{} {} [{}] {{{}}} {best:?}",
+                    d.id,
+                    d.outcome(),
+                    claims.join(","),
+                    readings.join(";")
+                )
             })
             .collect()
     }
@@ -405,7 +493,12 @@ mod order {
             yaml.push_str(&format!(
                 "  - id: c{id}\n    subject: {subject}\n    property: p\n    value: {value}\n    source: {source}\n    quote: \"words {id}\"\n"
             ));
-            for field in parts.next().unwrap_or_default().split(';').filter(|f| !f.trim().is_empty()) {
+            for field in parts
+                .next()
+                .unwrap_or_default()
+                .split(';')
+                .filter(|f| !f.trim().is_empty())
+            {
                 yaml.push_str(&format!("    {}\n", field.trim()));
             }
         }
@@ -419,15 +512,32 @@ mod order {
 
     #[test]
     fn comparing_is_symmetric() {
-        let values = ["270 km", "about 270 km", "168 mi", "20-24 km", "at least 300 km", "€5", "$5", "5"];
+        let values = [
+            "270 km",
+            "about 270 km",
+            "168 mi",
+            "20-24 km",
+            "at least 300 km",
+            "€5",
+            "$5",
+            "5",
+        ];
         let model = briefing("    kind: quantity\n", &["s1|finland|1"]);
         let parsed: Vec<crate::model::Value> = values
             .iter()
-            .filter_map(|v| crate::value::Quantity::parse(v, None).ok().map(crate::model::Value::Quantity))
+            .filter_map(|v| {
+                crate::value::Quantity::parse(v, None)
+                    .ok()
+                    .map(crate::model::Value::Quantity)
+            })
             .collect();
         for a in &parsed {
             for b in &parsed {
-                assert_eq!(values::relation(&model, a, b), values::relation(&model, b, a), "{a:?} {b:?}");
+                assert_eq!(
+                    values::relation(&model, a, b),
+                    values::relation(&model, b, a),
+                    "{a:?} {b:?}"
+                );
             }
         }
     }

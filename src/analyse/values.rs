@@ -71,7 +71,10 @@ fn classify(model: &Model, claims: &[ClaimId]) -> Pairs {
 /// The claims of `pairs`, and those of the group that give one of their values.
 fn members(model: &Model, group: &[ClaimId], pairs: &[(ClaimId, ClaimId)]) -> Vec<ClaimId> {
     let involved: HashSet<ClaimId> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
-    let keys: HashSet<String> = involved.iter().map(|c| model.claim(*c).value.key()).collect();
+    let keys: HashSet<String> = involved
+        .iter()
+        .map(|c| model.claim(*c).value.key())
+        .collect();
     let mut out: Vec<ClaimId> = group
         .iter()
         .copied()
@@ -102,11 +105,21 @@ pub(super) fn compare_values(
     if !pairs.conflict.is_empty() {
         let m = members(model, claims, &pairs.conflict);
         let rs = readings(model, &m);
-        push(format!("conflict--{subject_id}--{property}"), DiscrepancyKind::Conflict, m, rs);
+        push(
+            format!("conflict--{subject_id}--{property}"),
+            DiscrepancyKind::Conflict,
+            m,
+            rs,
+        );
     } else if !pairs.compatible.is_empty() {
         let m = members(model, claims, &pairs.compatible);
         let rs = readings(model, &m);
-        push(format!("compatible--{subject_id}--{property}"), DiscrepancyKind::Compatible, m, rs);
+        push(
+            format!("compatible--{subject_id}--{property}"),
+            DiscrepancyKind::Compatible,
+            m,
+            rs,
+        );
     }
     for (source_id, (_, own)) in &pairs.own {
         let m = members(model, claims, own);
@@ -142,18 +155,34 @@ pub(super) fn compare_values(
             let claim = model.claim(c);
             let when = claim.as_of.map(|d| d.long()).unwrap_or_default();
             (
-                format!("{}|{}", claim.as_of.map(|d| d.sort_key().to_string()).unwrap_or_default(), claim.value.key()),
+                format!(
+                    "{}|{}",
+                    claim
+                        .as_of
+                        .map(|d| d.sort_key().to_string())
+                        .unwrap_or_default(),
+                    claim.value.key()
+                ),
                 format!("{} (as of {when})", model.display_value(&claim.value)),
             )
         });
-        push(format!("change--{subject_id}--{property}"), DiscrepancyKind::ChangeOverTime, m, rs);
+        push(
+            format!("change--{subject_id}--{property}"),
+            DiscrepancyKind::ChangeOverTime,
+            m,
+            rs,
+        );
     }
     if let Some((source, m)) = overstatement(model, claims) {
         let rs = readings_by(model, &m, |c| {
             let claim = model.claim(c);
             let modality = claim.modality.map_or("", |m| m.name());
             (
-                format!("{}|{}", 9 - claim.modality.map_or(0, |m| m.strength()), modality),
+                format!(
+                    "{}|{}",
+                    9 - claim.modality.map_or(0, |m| m.strength()),
+                    modality
+                ),
                 format!("{} ({modality})", model.display_value(&claim.value)),
             )
         });

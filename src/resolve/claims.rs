@@ -23,12 +23,16 @@ impl Resolver<'_> {
             let subject = self.lookup(&c.subject, &c.pos, "subject", &[]);
             let source = self.lookup(&c.source, &c.pos, "source", &[EntityKind::Source]);
             let speakers = [EntityKind::Person, EntityKind::Organization];
-            let speaker = (c.speaker.as_deref()).and_then(|s| self.lookup(s, &c.pos, "speaker", &speakers));
+            let speaker =
+                (c.speaker.as_deref()).and_then(|s| self.lookup(s, &c.pos, "speaker", &speakers));
             let property = properties.get(&c.property);
             let kind = self.claim_kind(c, property, &mut kinds);
             let value = kind.and_then(|kind| self.value(c, kind, property));
             let date = c.date.as_deref().and_then(|d| self.date(d, &c.pos, "date"));
-            let as_of = c.as_of.as_deref().and_then(|d| self.date(d, &c.pos, "as_of"));
+            let as_of = c
+                .as_of
+                .as_deref()
+                .and_then(|d| self.date(d, &c.pos, "as_of"));
             let modality = c.modality.as_deref().and_then(|m| self.modality(m, &c.pos));
             if c.quote.trim().is_empty() {
                 let loc = self.raw.field_loc(&c.pos, "quote");
@@ -188,7 +192,10 @@ impl Resolver<'_> {
                     return None;
                 }
                 let complete = c.complete.unwrap_or(true);
-                Some(Value::List { items: values, complete })
+                Some(Value::List {
+                    items: values,
+                    complete,
+                })
             }
             RawValue::List(_) => {
                 let loc = self.raw.field_loc(&c.pos, "value");
@@ -203,9 +210,15 @@ impl Resolver<'_> {
                 None
             }
             RawValue::Parts(parts) => {
-                let unit = c.unit.as_deref().or(property.and_then(|p| p.unit.as_deref()));
+                let unit = c
+                    .unit
+                    .as_deref()
+                    .or(property.and_then(|p| p.unit.as_deref()));
                 let result = if kind != Kind::Quantity {
-                    Err(format!("`{{min, max, unit}}` is for quantities, not {} values", kind.name()))
+                    Err(format!(
+                        "`{{min, max, unit}}` is for quantities, not {} values",
+                        kind.name()
+                    ))
                 } else {
                     let (min, max) = match parts.value {
                         Some(v) => (Some(v), Some(v)),
@@ -214,7 +227,10 @@ impl Resolver<'_> {
                     Quantity::from_parts(min, max, parts.unit.as_deref(), parts.approx, unit)
                         .and_then(|q| self.fits_unit(q, property))
                 };
-                result.map(Value::Quantity).map_err(|why| self.bad_value(c, kind, "value", &why)).ok()
+                result
+                    .map(Value::Quantity)
+                    .map_err(|why| self.bad_value(c, kind, "value", &why))
+                    .ok()
             }
             RawValue::Scalar(s) => self.scalar(c, kind, property, s, "value"),
         }
@@ -229,24 +245,29 @@ impl Resolver<'_> {
         raw: &RawScalar,
         field: &str,
     ) -> Option<Value> {
-        let unit = c.unit.as_deref().or(property.and_then(|p| p.unit.as_deref()));
+        let unit = c
+            .unit
+            .as_deref()
+            .or(property.and_then(|p| p.unit.as_deref()));
         let read: Result<Value, String> = match (kind, raw) {
             (Kind::Text, raw) => {
                 let written = raw.to_string();
                 let canonical = property.and_then(|p| canonical(&p.vocabulary, &written));
                 Ok(Value::Text { written, canonical })
             }
-            (Kind::Quantity, RawScalar::Int(n)) => {
-                Quantity::parse(&n.to_string(), unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
-            }
-            (Kind::Quantity, RawScalar::Float(x)) => {
-                Quantity::parse(&x.to_string(), unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
-            }
-            (Kind::Quantity, RawScalar::Str(s)) => {
-                Quantity::parse(s, unit).and_then(|q| self.fits_unit(q, property)).map(Value::Quantity)
-            }
+            (Kind::Quantity, RawScalar::Int(n)) => Quantity::parse(&n.to_string(), unit)
+                .and_then(|q| self.fits_unit(q, property))
+                .map(Value::Quantity),
+            (Kind::Quantity, RawScalar::Float(x)) => Quantity::parse(&x.to_string(), unit)
+                .and_then(|q| self.fits_unit(q, property))
+                .map(Value::Quantity),
+            (Kind::Quantity, RawScalar::Str(s)) => Quantity::parse(s, unit)
+                .and_then(|q| self.fits_unit(q, property))
+                .map(Value::Quantity),
             (Kind::Date, RawScalar::Int(_) | RawScalar::Str(_)) => {
-                DateSpan::parse(&raw.to_string()).map(Value::Date).ok_or_else(String::new)
+                DateSpan::parse(&raw.to_string())
+                    .map(Value::Date)
+                    .ok_or_else(String::new)
             }
             (Kind::Bool, RawScalar::Bool(b)) => Ok(Value::Bool(*b)),
             (Kind::Status, RawScalar::Str(s)) => {
@@ -265,7 +286,8 @@ impl Resolver<'_> {
             }
             _ => Err(String::new()),
         };
-        read.map_err(|why| self.bad_value(c, kind, field, &why)).ok()
+        read.map_err(|why| self.bad_value(c, kind, field, &why))
+            .ok()
     }
 
     /// A quantity whose dimension differs from its property's unit does not fit it.
@@ -277,7 +299,8 @@ impl Resolver<'_> {
             return Ok(q);
         };
         let money = |d: &crate::value::Dimension| matches!(d, crate::value::Dimension::Money(_));
-        if declared.dimension == q.dimension || (money(&declared.dimension) && money(&q.dimension)) {
+        if declared.dimension == q.dimension || (money(&declared.dimension) && money(&q.dimension))
+        {
             Ok(q)
         } else {
             Err(format!(
@@ -374,7 +397,8 @@ impl Resolver<'_> {
                 Some(r) => Resolution::parse(r).unwrap_or_else(|| {
                     let loc = self.raw.field_loc(&n.pos, "resolution");
                     let help = crate::diag::one_of(r, &Resolution::NAMES);
-                    self.diags.error(&loc, format!("unknown resolution `{r}`"), Some(help));
+                    self.diags
+                        .error(&loc, format!("unknown resolution `{r}`"), Some(help));
                     Resolution::default()
                 }),
             };
