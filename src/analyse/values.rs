@@ -212,7 +212,7 @@ fn overstatement(model: &Model, claims: &[ClaimId]) -> Option<(EntityId, Vec<Cla
         return None;
     }
     let mut ranked: Vec<(EntityId, u8)> = by_source.values().copied().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
     let (top, top_strength) = ranked[0];
     if ranked[1].1 >= top_strength {
         return None;
@@ -230,22 +230,25 @@ fn overstatement(model: &Model, claims: &[ClaimId]) -> Option<(EntityId, Vec<Cla
     fits.then_some((top, rated))
 }
 
-/// Per claim: no claim of another source gives the same value (or, for a list, any of its
-/// items) for the same subject and property.
+/// Per claim: no claim of another source gives the same value (after converting units; for a
+/// list, any of its items) for the same subject and property.
 pub(super) fn uncorroborated(model: &Model, groups: &Groups<'_>) -> Vec<bool> {
     let mut result = vec![false; model.claims.len()];
+    let items = |c: ClaimId| -> Vec<&Value> {
+        match &model.claim(c).value {
+            Value::List { items, .. } => items.iter().collect(),
+            v => vec![v],
+        }
+    };
     for (_, claims) in groups {
-        let items = |c: ClaimId| -> Vec<String> {
-            match &model.claim(c).value {
-                Value::List { items, .. } => items.iter().map(Value::key).collect(),
-                v => vec![v.key()],
-            }
-        };
         for &c in claims {
             let source = model.claim(c).source;
             let mine = items(c);
             let backed = claims.iter().any(|&o| {
-                model.claim(o).source != source && items(o).iter().any(|k| mine.contains(k))
+                model.claim(o).source != source
+                    && items(o).iter().any(|theirs| {
+                        mine.iter().any(|m| relation(model, m, theirs) == Relation::Same)
+                    })
             });
             result[c.0] = !backed;
         }

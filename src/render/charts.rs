@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::views::DiscLink;
 use super::{Ctx, esc, shorten};
-use crate::analyse::Discrepancy;
+use crate::analyse::{Discrepancy, Severity};
 use crate::model::{EntityId, EntityKind};
 
 /// One column of the timeline: a date and how many of its claims are disputed.
@@ -87,12 +87,16 @@ enum Stance {
 /// What the legend says of the tied mark, when a row has one.
 const TIED: &str = " · ○ a tie: no reading is best supported";
 
-/// Sources (columns) against discrepancies (rows, titled by their `links`): agrees with the
-/// best-supported reading ([`Discrepancy::best`]), disagrees, both, silent, or gives a
-/// reading of a tie.
+/// Sources (columns) against the discrepancies shown as flags (rows, titled by their
+/// `links`; soft and dismissed findings have no row): agrees with the best-supported reading
+/// ([`Discrepancy::best`]), disagrees, both, silent, or gives a reading of a tie.
 pub fn agreement(ctx: &Ctx, links: &[DiscLink]) -> String {
     let model = ctx.model;
-    let discs = &ctx.analysis.discrepancies;
+    let rows: Vec<(&Discrepancy, &DiscLink)> = (ctx.analysis.discrepancies.iter())
+        .zip(links)
+        .filter(|(d, _)| d.severity() == Some(Severity::Flag))
+        .collect();
+    let discs: Vec<&Discrepancy> = rows.iter().map(|(d, _)| *d).collect();
     let sources: Vec<EntityId> = (0..model.entities.len())
         .map(EntityId)
         .filter(|e| model.entity(*e).kind == EntityKind::Source)
@@ -118,7 +122,7 @@ pub fn agreement(ctx: &Ctx, links: &[DiscLink]) -> String {
             esc(model.short_name(*s))
         );
     }
-    for (i, (d, link)) in discs.iter().zip(links).enumerate() {
+    for (i, (d, link)) in rows.iter().enumerate() {
         let y = top + i * row;
         if i % 2 == 0 {
             let _ = write!(

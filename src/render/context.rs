@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::timeline::TimelineEntry;
 use super::urls::Route;
 use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link};
+use crate::analyse::Severity;
 use crate::model::{EntityKind, Model};
 
 /// The briefing, as every page shows it.
@@ -31,11 +32,17 @@ pub struct SiteView<'a> {
 #[derive(Serialize)]
 pub struct Counts {
     pub countries: usize,
+    pub places: usize,
     pub people: usize,
     pub organizations: usize,
     pub sources: usize,
     pub claims: usize,
+    /// Every discrepancy, dismissed ones included.
     pub discrepancies: usize,
+    /// Those shown as flags, as marks, and those dismissed.
+    pub flags: usize,
+    pub marks: usize,
+    pub dismissed: usize,
 }
 
 /// The page being rendered.
@@ -166,9 +173,30 @@ pub struct ClaimGroup<'a> {
 pub struct DiscrepanciesContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
+    /// Every discrepancy, in the analysis's order (by id).
     pub discrepancies: &'a [DiscrepancyView],
-    /// The source-agreement matrix (inline SVG), or empty.
+    /// The findings shown as flags (severity `flag`), by id.
+    pub flags: Vec<&'a DiscrepancyView>,
+    /// The soft findings, shown as marks (severity `mark`), by id.
+    pub marks: Vec<&'a DiscrepancyView>,
+    /// The findings an analyst dismissed (no severity): their notes say why.
+    pub dismissed: Vec<&'a DiscrepancyView>,
+    /// Every outcome (`analyse::OUTCOMES`), for the legend (`#legend`) that inline flags
+    /// refer to.
+    pub legend: Vec<LegendEntry>,
+    /// The source-agreement matrix (inline SVG) of the flags, or empty.
     pub agreement_svg: String,
+}
+
+/// One outcome in the legend.
+#[derive(Serialize)]
+pub struct LegendEntry {
+    /// `conflict`, `single-source`, ...: the CSS class and `facts.json`'s outcome.
+    pub slug: &'static str,
+    /// As readers see it: `conflict`, `single source`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub meaning: &'static str,
 }
 
 /// `timeline.html`, the dated claims.

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::views::DiscLink;
 use super::{Ctx, OutputFile, urls};
-use crate::error::Error;
 use crate::analyse::{OUTCOMES, Severity};
+use crate::error::Error;
 use crate::model::{Details, EntityId, EntityKind, Model, Value};
 
 /// The version of the `facts.json` schema: 2 added typed values (quantities, date spans,
@@ -229,7 +229,10 @@ fn discrepancies<'a>(ctx: &Ctx<'a>, links: &'a [DiscLink]) -> Vec<DiscOut<'a>> {
                 .map(|n| model.notes[*n].id.as_str())
                 .collect(),
             verdict: d.verdict.as_deref(),
-            best: d.best.and_then(|b| d.readings.get(b)).map(|r| r.value.as_str()),
+            best: d
+                .best
+                .and_then(|b| d.readings.get(b))
+                .map(|r| r.value.as_str()),
         })
         .collect()
 }

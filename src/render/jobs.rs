@@ -7,11 +7,13 @@ use serde::Serialize;
 
 use super::context::{
     Base, ClaimContext, ClaimGroup, ClaimsContext, DiscrepanciesContext, EntityContext,
-    IndexContext, KindLinks, ListContext, ListEntry, PageContext, PlainContext, TimelineContext,
+    IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, PlainContext,
+    TimelineContext,
 };
 use super::shared::Views;
 use super::urls::{self, Route};
-use super::{OutputFile, charts, markdown, print, timeline, views};
+use super::{OutputFile, charts, flags, markdown, print, timeline, views};
+use crate::analyse::{OUTCOMES, Severity};
 use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
 
 /// Every page, in a fixed order.
@@ -69,9 +71,18 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
             write(v, "claims.html", path, &ClaimsContext { base, groups })
         }
         Route::Discrepancies => {
+            let with = |s: Option<Severity>| {
+                (core.disc_views.iter())
+                    .filter(|d| d.link.severity == s)
+                    .collect()
+            };
             let context = DiscrepanciesContext {
                 base: with_views(v, route, "Discrepancies"),
                 discrepancies: &core.disc_views,
+                flags: with(Some(Severity::Flag)),
+                marks: with(Some(Severity::Mark)),
+                dismissed: with(None),
+                legend: legend(),
                 agreement_svg: charts::agreement(core.ctx, &core.discs),
             };
             write(v, "discrepancies.html", path, &context)
@@ -107,6 +118,18 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
             })
         }
     }
+}
+
+/// Every outcome, for the legend.
+pub fn legend() -> Vec<LegendEntry> {
+    (OUTCOMES.iter())
+        .map(|(slug, severity, meaning)| LegendEntry {
+            slug,
+            name: flags::outcome_name(slug),
+            severity: *severity,
+            meaning,
+        })
+        .collect()
 }
 
 /// Renders `template` with `context` into the file at `path`.

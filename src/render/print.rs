@@ -13,11 +13,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::context::Base;
+use super::context::{Base, LegendEntry};
 use super::flags::{self, Place};
+use super::jobs;
 use super::shared::Views;
 use super::urls::{self, Route};
 use super::views::{self, Href};
+use crate::analyse::Severity;
 use crate::model::{ClaimId, Details, EntityKind, Model};
 use anchors::Anchors;
 use fragment::Fragments;
@@ -37,7 +39,10 @@ pub struct PrintContext<'a> {
     pub cover_sources: Vec<CoverSource<'a>>,
     /// A section per kind of entity the briefing has, numbered from 2.
     pub kinds: Vec<KindSection<'a>>,
+    /// Flags first, then marks, then the dismissed (`item.severity`: `flag`, `mark`, none).
     pub discrepancies: Part<'a, Numbered<'a, PrintDiscrepancy<'a>>>,
+    /// Every outcome, for the legend (`#legend`) in the discrepancies section.
+    pub legend: Vec<LegendEntry>,
     pub timeline: Part<'a, PrintDay<'a>>,
     /// CSS `@page` rules naming the briefing in the running header.
     pub running_head: String,
@@ -93,9 +98,10 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             }
         }
     }
-    let discrepancies = Part {
+    let mut discrepancies = Part {
         number: anchors.number(urls::DISCREPANCIES),
-        items: (v.core.disc_views.iter())
+        items: (flags::display_order(ctx.analysis).into_iter())
+            .map(|d| &v.core.disc_views[d])
             .map(|d| Numbered {
                 number: anchors.number(&d.link.url),
                 anchor: anchors.id(&d.link.url),
@@ -103,6 +109,18 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             })
             .collect(),
     };
+    let mut previous = None;
+    for entry in &mut discrepancies.items {
+        let severity = entry.item.severity;
+        if previous != Some(severity) {
+            entry.item.group = Some(match severity {
+                Some(Severity::Flag) => "Disagreements",
+                Some(Severity::Mark) => "Soft findings",
+                None => "Dismissed by the analyst",
+            });
+        }
+        previous = Some(severity);
+    }
     let timeline = Part {
         number: anchors.number(urls::TIMELINE),
         items: (v.timeline.iter())
@@ -124,6 +142,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         cover_sources: cover_sources(model, &anchors),
         kinds: kind_sections(v, &anchors, &claims, summaries),
         discrepancies,
+        legend: jobs::legend(),
         timeline,
         running_head: running_head(model),
     };
@@ -142,6 +161,7 @@ fn claim<'a>(
     let href = |place| match place {
         Place::Discrepancy(d) => anchors.href(&core.discs[d].url),
         Place::Claim(c) => anchors.href(&core.claims[c.0].url),
+        Place::Legend => anchors.href(flags::LEGEND),
     };
     let flags = flags::context(ctx, c, &core.flags[c.0], "", &href);
     let html = flags::render(core.tera, &flags)?;

@@ -9,6 +9,7 @@ use super::context::{Counts, SiteView};
 use super::timeline::{self, TimelineEntry};
 use super::views::{self, ClaimView, DiscLink, DiscrepancyView, EntityView, ROOT};
 use super::{Ctx, flags, markdown, urls};
+use crate::analyse::Severity;
 use crate::model::{ClaimId, EntityId, EntityKind, PageId};
 
 /// The views that do not borrow other views.
@@ -102,6 +103,11 @@ fn site_view<'a>(ctx: &Ctx<'a>) -> SiteView<'a> {
     let model = ctx.model;
     let config = &model.config;
     let count = |k: EntityKind| model.entities.iter().filter(|e| e.kind == k).count();
+    let severities = |s: Option<Severity>| {
+        (ctx.analysis.discrepancies.iter())
+            .filter(|d| d.severity() == s)
+            .count()
+    };
     SiteView {
         title: &config.title,
         subtitle: config.subtitle.as_deref(),
@@ -112,11 +118,15 @@ fn site_view<'a>(ctx: &Ctx<'a>) -> SiteView<'a> {
         base_path: &config.base_url.path,
         counts: Counts {
             countries: count(EntityKind::Country),
+            places: count(EntityKind::Place),
             people: count(EntityKind::Person),
             organizations: count(EntityKind::Organization),
             sources: count(EntityKind::Source),
             claims: model.claims.len(),
             discrepancies: ctx.analysis.discrepancies.len(),
+            flags: severities(Some(Severity::Flag)),
+            marks: severities(Some(Severity::Mark)),
+            dismissed: severities(None),
         },
     }
 }

@@ -7,11 +7,12 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::urls::{self, Route};
-use super::{Ctx, highlight::highlight, markdown};
-use crate::analyse::{Discrepancy, DiscrepancyKind};
+use super::{Ctx, flags, highlight::highlight, markdown};
+use crate::analyse::{Discrepancy, DiscrepancyKind, Severity};
 use crate::model::{
     Backlink, ClaimId, Details, EntityId, EntityKind, Model, Origin, Source, Value,
 };
+use crate::resolve::QuoteCheck;
 
 /// The root prefix of the pages that show the views' HTML fragments (flags, notes,
 /// summaries): entity, claim, list, claims, discrepancies and timeline pages, one folder
@@ -74,15 +75,45 @@ pub struct ClaimView {
     pub value_url: Option<String>,
     pub source: Link,
     pub quote: String,
+    /// Who made the statement, according to the source: a person or an organization.
     pub speaker: Option<Link>,
+    /// The speaker's kind (`person`, `organization`), when there is one.
+    pub speaker_kind: Option<EntityKind>,
+    /// When the statement was made, written out.
     pub date: Option<String>,
+    /// The moment the value held, written out (`July 2025`, `by 2026`).
+    pub as_of: Option<String>,
+    /// How strongly the source states it (`planned`, `confirmed`, ...).
+    pub modality: Option<&'static str>,
+    /// Whether and how the quote was verified against the source's document.
+    pub verification: VerificationView,
     pub note_html: Option<String>,
-    /// Inline flags (discrepancies, or the single-source mark), for a page one level down.
+    /// Inline flags and marks (or the single-source mark), for a page one level down.
     pub flags_html: String,
+    /// Part of a finding shown as a flag (a real disagreement).
     pub disputed: bool,
+    /// Part of a soft finding shown as a mark, and of no flag.
+    pub marked: bool,
     pub uncorroborated: bool,
+    /// Every discrepancy it is part of, dismissed ones included.
     pub discrepancies: Vec<DiscLink>,
     pub record: RecordView,
+}
+
+/// How a claim's quote was verified ([`QuoteCheck`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationView {
+    /// `verified` (against the document, in this run), `locked` (matches the verified
+    /// record, `content/verified.lock`) or `not-verified`.
+    pub state: &'static str,
+    /// In words: "verified against the source document (SHA-256 abcd1234…)".
+    pub text: String,
+    /// In a few words, for claim lists: "quote verified".
+    pub short: &'static str,
+    /// The document's SHA-256, when the quote was found in it.
+    pub sha256: Option<String>,
+    /// When it was verified (`YYYY-MM-DD`), when it was.
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,8 +121,22 @@ pub struct DiscLink {
     pub id: String,
     pub url: String,
     pub title: String,
+    /// The outcome's name with a capital (`Conflict`, `Compatible`), for headings.
     pub label: String,
+    /// The outcome's name (`conflict`, `quote drift`): the one name everywhere.
+    pub name: &'static str,
+    /// The outcome's slug after the notes (`conflict`, `compatible`, `dismissed`), as in
+    /// `facts.json`; also the CSS class (`flag-conflict`).
     pub kind: String,
+    /// What the analysis found, before any note (`conflict`): differs from `kind` once a
+    /// note downgraded or dismissed it.
+    pub found: String,
+    /// The name of what was found (`conflict`).
+    pub found_name: &'static str,
+    /// `flag`, `mark`, or none once dismissed.
+    pub severity: Option<Severity>,
+    /// What the outcome means (the legend's sentence).
+    pub meaning: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,7 +207,12 @@ pub struct EntityView<'a> {
     pub facts: Vec<FactView>,
     pub about: Vec<&'a ClaimView>,
     pub by: Vec<&'a ClaimView>,
+    /// Every discrepancy it is involved in, dismissed ones included.
     pub discrepancies: Vec<&'a DiscLink>,
+    /// The same, split by severity: flags, marks, and those an analyst dismissed.
+    pub flagged: Vec<&'a DiscLink>,
+    pub marked: Vec<&'a DiscLink>,
+    pub dismissed: Vec<&'a DiscLink>,
     pub backlinks: Vec<Link>,
     pub record: RecordView,
     pub json_ld: String,
@@ -236,8 +286,76 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         id: d.id.clone(),
         url: urls::discrepancy(d),
         title,
-        label: d.kind.label(),
-        kind: d.kind.slug(),
+        label: capitalised(flags::outcome_label(d)),
+        name: flags::outcome_label(d),
+        kind: d.outcome(),
+        found: d.kind.slug(),
+        found_name: d.kind.short_label(),
+        severity: d.severity(),
+        meaning: flags::outcome_meaning(d),
+    }
+}
+
+/// `text` with its first letter a capital.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// How claim `c`'s quote was verified, in words.
+pub fn verification(ctx: &Ctx, c: ClaimId) -> VerificationView {
+    let check = ctx.model.config.verification.of(c);
+    let sha256 = check
+        .and_then(QuoteCheck::document_sha256)
+        .map(str::to_string);
+    let on = check
+        .and_then(QuoteCheck::verified_on)
+        .map(|d| d.to_string());
+    let short: String = sha256.as_deref().unwrap_or("").chars().take(12).collect();
+    let (state, text) = match check {
+        Some(QuoteCheck::Verified { .. }) => (
+            "verified",
+            format!("verified against the source document (SHA-256 {short}…)"),
+        ),
+        Some(QuoteCheck::Locked { on, .. }) => (
+            "locked",
+            format!(
+                "matches the verified record of {} (content/verified.lock; document SHA-256 {short}…)",
+                on.long()
+            ),
+        ),
+        Some(QuoteCheck::Changed) => (
+            "not-verified",
+            "not verified: the quote changed since it was verified".to_string(),
+        ),
+        Some(QuoteCheck::NotLocked) => (
+            "not-verified",
+            "not verified: the document is not at hand and the verified record has no entry"
+                .to_string(),
+        ),
+        Some(QuoteCheck::NoDocument) => (
+            "not-verified",
+            "not verified: the source names no document".to_string(),
+        ),
+        Some(QuoteCheck::NotFound) => (
+            "not-verified",
+            "not verified: not found in the document".to_string(),
+        ),
+        None => ("not-verified", "not verified".to_string()),
+    };
+    let short = match state {
+        "verified" => "quote verified",
+        "locked" => "quote matches the verified record",
+        _ => "quote not verified",
+    };
+    VerificationView {
+        state,
+        text,
+        short,
+        sha256,
+        on,
     }
 }
 
@@ -250,6 +368,10 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         _ => None,
     };
     let in_discs = &ctx.analysis.by_claim[c.0];
+    let severity = |s: Severity| {
+        (in_discs.iter()).any(|d| ctx.analysis.discrepancies[*d].severity() == Some(s))
+    };
+    let disputed = severity(Severity::Flag);
     ClaimView {
         claim: c,
         id: claim.id.clone(),
@@ -263,12 +385,17 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         source: link(ctx, claim.source),
         quote: claim.quote.clone(),
         speaker: claim.speaker.map(|s| link(ctx, s)),
+        speaker_kind: claim.speaker.map(|s| model.entity(s).kind),
         date: claim.date.map(|d| d.long()),
+        as_of: claim.as_of.map(|d| d.long()),
+        modality: claim.modality.map(|m| m.name()),
+        verification: verification(ctx, c),
         note_html: model.note_bodies.claims[c.0]
             .as_ref()
             .map(|n| markdown::to_html(n, ROOT, ctx)),
         flags_html,
-        disputed: !in_discs.is_empty(),
+        disputed,
+        marked: !disputed && severity(Severity::Mark),
         uncorroborated: ctx.analysis.uncorroborated[c.0],
         discrepancies: in_discs.iter().map(|d| discs[*d].clone()).collect(),
         record: record(&claim.origin),
@@ -284,6 +411,16 @@ pub fn entity<'a>(
 ) -> EntityView<'a> {
     let model = ctx.model;
     let entity = model.entity(e);
+    let involved: Vec<&DiscLink> = (ctx.analysis.by_entity[e.0].iter())
+        .map(|d| &discs[*d])
+        .collect();
+    let with = |s: Option<Severity>| -> Vec<&DiscLink> {
+        involved
+            .iter()
+            .copied()
+            .filter(|d| d.severity == s)
+            .collect()
+    };
     EntityView {
         id: entity.id.clone(),
         kind: entity.kind,
@@ -304,10 +441,10 @@ pub fn entity<'a>(
             .filter(|c| model.claim(**c).subject != e)
             .map(|c| &claims[c.0])
             .collect(),
-        discrepancies: ctx.analysis.by_entity[e.0]
-            .iter()
-            .map(|d| &discs[*d])
-            .collect(),
+        flagged: with(Some(Severity::Flag)),
+        marked: with(Some(Severity::Mark)),
+        dismissed: with(None),
+        discrepancies: involved,
         backlinks: backlinks(ctx, e),
         record: record(&entity.origin),
         json_ld: json_ld(ctx, e),

@@ -109,7 +109,7 @@ fn discrepancies_page_lists_every_reading_and_note() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let page = site.html("discrepancies/index.html");
-    let ids: Vec<String> = texts(&page, "section.discrepancy h2");
+    let ids: Vec<String> = texts(&page, "section.discrepancy h3");
     assert_eq!(ids.len(), 3, "{ids:?}");
     let text = site.text("discrepancies/index.html");
     assert!(text.contains("id=\"conflict--ruritania--production-start\""));
@@ -127,13 +127,13 @@ fn facts_json_holds_entities_claims_and_discrepancies() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let facts: serde_json::Value = serde_json::from_str(&site.text("facts.json")).expect("json");
-    assert_eq!(facts["version"], 1);
+    assert_eq!(facts["version"], 2);
     assert_eq!(facts["entities"].as_array().map(Vec::len), Some(8));
     let claim = facts["claims"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["id"] == "beta-start-2023"))
         .expect("claim in export");
-    assert_eq!(claim["value"], 2023);
+    assert_eq!(claim["value"], "2023", "a year is a date, in ISO 8601");
     assert_eq!(claim["source"], "beta");
     assert_eq!(claim["document"], "beta.txt");
     let kinds: Vec<&str> = facts["discrepancies"]
@@ -144,7 +144,8 @@ fn facts_json_holds_entities_claims_and_discrepancies() {
         .collect();
     assert_eq!(
         kinds,
-        ["value-conflict", "self-contradiction", "quote-drift"]
+        ["conflict", "quote-drift", "self-contradiction"],
+        "ordered by id"
     );
 }
 
@@ -365,9 +366,9 @@ fn timeline_and_agreement_pictures_are_inline_svg() {
     assert_eq!(cells.len(), 9, "{cells:?}");
     // Beta gives both readings of the start year; gamma agrees with the verdict.
     assert_eq!(&cells[..3], ["✓", "±", "✓"]);
-    // Beta's contradiction of itself and the quote drift are ties: no reading is best
-    // supported, so no source gets a tick for whichever reading came first.
-    assert_eq!(&cells[3..], ["·", "○", "·", "○", "○", "·"]);
+    // The quote drift and beta's contradiction of itself (rows in id order) are ties: no
+    // reading is best supported, so no source gets a tick for whichever reading came first.
+    assert_eq!(&cells[3..], ["○", "○", "·", "·", "○", "·"]);
     let best = texts(&discrepancies, "section#drift--alpha-quote .reading .best");
     assert!(best.is_empty(), "{best:?}");
 }

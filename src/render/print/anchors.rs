@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::super::flags;
 use super::super::urls::{self, Route};
 use super::super::views::{self, Href};
 use crate::analyse::Analysis;
@@ -37,7 +38,14 @@ pub struct Anchors {
 }
 
 /// Ids `print.html` uses for its own sections, with their headings' `-h`.
-const FIXED: [&str; 5] = ["cover", "contents", "overview", "discrepancies", "timeline"];
+const FIXED: [&str; 6] = [
+    "cover",
+    "contents",
+    "overview",
+    "discrepancies",
+    "legend",
+    "timeline",
+];
 
 impl Anchors {
     /// Numbers the view: 1 the overview, then a section per kind that has entities, the
@@ -76,7 +84,10 @@ impl Anchors {
         }
         let section = anchors.kinds.len() + 2;
         anchors.fixed(urls::DISCREPANCIES, "discrepancies", section.to_string());
-        for (i, d) in analysis.discrepancies.iter().enumerate() {
+        anchors.fixed(flags::LEGEND, "legend", section.to_string());
+        // Numbered in the order the view shows them: flags, marks, dismissed.
+        for (i, d) in flags::display_order(analysis).into_iter().enumerate() {
+            let d = &analysis.discrepancies[d];
             let id = format!("discrepancies-{}", d.id);
             anchors.place(urls::discrepancy(d), &id, format!("{section}.{}", i + 1));
         }

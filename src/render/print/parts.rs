@@ -8,9 +8,11 @@ use serde::Serialize;
 
 use super::super::views::{
     ClaimView, DiscLink, DiscrepancyView, EntityView, FactView, Href, Link, NoteView, ReadingView,
+    VerificationView,
 };
 use super::anchors::Anchors;
 use super::fragment::Fragments;
+use crate::analyse::Severity;
 use crate::model::EntityKind;
 
 /// A link: `name`, `url` (after `root`, which is empty here) and `ref`.
@@ -59,11 +61,16 @@ pub struct PrintClaim<'a> {
     pub source: PrintLink<'a>,
     pub quote: &'a str,
     pub speaker: Option<PrintLink<'a>>,
+    pub speaker_kind: Option<EntityKind>,
     pub date: Option<&'a str>,
+    pub as_of: Option<&'a str>,
+    pub modality: Option<&'static str>,
+    pub verification: &'a VerificationView,
     pub note_html: Option<String>,
     /// Drawn by `partials/flags.html` with in-page links.
     pub flags_html: String,
     pub disputed: bool,
+    pub marked: bool,
     pub uncorroborated: bool,
 }
 
@@ -84,10 +91,15 @@ impl<'a> PrintClaim<'a> {
             source: PrintLink::new(&c.source, anchors),
             quote: &c.quote,
             speaker: c.speaker.as_ref().map(|s| PrintLink::new(s, anchors)),
+            speaker_kind: c.speaker_kind,
             date: c.date.as_deref(),
+            as_of: c.as_of.as_deref(),
+            modality: c.modality,
+            verification: &c.verification,
             note_html: (c.note_html.as_deref()).map(|h| fragments.relink(h)),
             flags_html,
             disputed: c.disputed,
+            marked: c.marked,
             uncorroborated: c.uncorroborated,
         }
     }
@@ -179,12 +191,15 @@ impl<'a> PrintFact<'a> {
     }
 }
 
-/// A discrepancy an entity is involved in: id, kind, label, title, url, ref.
+/// A discrepancy an entity is involved in: id, kind (the outcome's slug), label, name,
+/// severity, title, url, ref.
 #[derive(Serialize)]
 pub struct PrintDiscLink<'a> {
     pub id: &'a str,
     pub kind: &'a str,
     pub label: &'a str,
+    pub name: &'static str,
+    pub severity: Option<Severity>,
     pub title: &'a str,
     #[serde(flatten)]
     pub href: Href<'a>,
@@ -196,6 +211,8 @@ impl<'a> PrintDiscLink<'a> {
             id: &d.id,
             kind: &d.kind,
             label: &d.label,
+            name: d.name,
+            severity: d.severity,
             title: &d.title,
             href: anchors.href(&d.url),
         }
@@ -206,8 +223,18 @@ impl<'a> PrintDiscLink<'a> {
 #[derive(Serialize)]
 pub struct PrintDiscrepancy<'a> {
     pub id: &'a str,
+    /// The outcome's slug after the notes; `found` is what the analysis found.
     pub kind: &'a str,
+    pub found: &'a str,
+    pub found_name: &'static str,
     pub label: &'a str,
+    pub name: &'static str,
+    /// `flag`, `mark`, or none once dismissed.
+    pub severity: Option<Severity>,
+    pub meaning: &'static str,
+    /// On the first discrepancy of each severity, the heading of its group
+    /// (`Disagreements`, `Soft findings`, `Dismissed by the analyst`).
+    pub group: Option<&'static str>,
     pub title: &'a str,
     pub subject: Option<PrintLink<'a>>,
     pub property: Option<&'a str>,
@@ -222,7 +249,13 @@ impl<'a> PrintDiscrepancy<'a> {
         PrintDiscrepancy {
             id: &d.link.id,
             kind: &d.link.kind,
+            found: &d.link.found,
+            found_name: d.link.found_name,
             label: &d.link.label,
+            name: d.link.name,
+            severity: d.link.severity,
+            meaning: d.link.meaning,
+            group: None,
             title: &d.link.title,
             subject: d.subject.as_ref().map(|s| PrintLink::new(s, anchors)),
             property: d.property.as_deref(),
