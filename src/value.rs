@@ -491,7 +491,9 @@ impl Quantity {
             ),
         };
         let show = |x: f64| format_number(x / factor);
-        let unit_shown = unit_text.map(|u| format!(" {u}")).unwrap_or_default();
+        let unit_shown = (unit_text.filter(|u| *u != "count"))
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
         let number = match (min, max) {
             (Some(a), Some(b)) if a == b => show(a * factor),
             (Some(_), Some(_)) => format!("{}–{}", show(low), show(high)),
@@ -512,12 +514,20 @@ impl Quantity {
     }
 }
 
+/// `10000` as `10,000`; fractions as written.
 fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
+    if x.fract() != 0.0 || x.abs() >= 1e15 {
+        return format!("{x}");
     }
+    let digits = format!("{}", (x as i64).unsigned_abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 { format!("-{out}") } else { out }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1143,6 +1153,8 @@ mod tests {
         let s = s.expect("valid");
         assert_eq!(s.relation(&q("about 20-100 km")), Relation::Same);
         assert_eq!(s.written, "about 20–100 km");
+        let s = Quantity::from_parts(Some(10_000.0), Some(99_999.0), None, true, Some("count"));
+        assert_eq!(s.expect("valid").written, "about 10,000–99,999");
         assert!(Quantity::from_parts(Some(5.0), Some(1.0), None, false, None).is_err());
         assert!(Quantity::from_parts(None, None, None, false, None).is_err());
     }

@@ -153,7 +153,10 @@ pub(super) fn compare_values(
         let m = members(model, claims, &pairs.change);
         let rs = readings_by(model, &m, |c| {
             let claim = model.claim(c);
-            let when = claim.as_of.map(|d| d.long()).unwrap_or_default();
+            let when = claim.as_of.map_or_else(
+                || "no date given".to_string(),
+                |d| format!("as of {}", d.long()),
+            );
             (
                 format!(
                     "{}|{}",
@@ -163,7 +166,7 @@ pub(super) fn compare_values(
                         .unwrap_or_default(),
                     claim.value.key()
                 ),
-                format!("{} (as of {when})", model.display_value(&claim.value)),
+                format!("{} ({when})", model.display_value(&claim.value)),
             )
         });
         push(
@@ -247,7 +250,8 @@ pub(super) fn uncorroborated(model: &Model, groups: &Groups<'_>) -> Vec<bool> {
             let backed = claims.iter().any(|&o| {
                 model.claim(o).source != source
                     && items(o).iter().any(|theirs| {
-                        mine.iter().any(|m| relation(model, m, theirs) == Relation::Same)
+                        mine.iter()
+                            .any(|m| relation(model, m, theirs) == Relation::Same)
                     })
             });
             result[c.0] = !backed;
