@@ -11,13 +11,13 @@ pub mod error;
 pub mod linkcheck;
 pub mod load;
 pub mod model;
-pub mod value;
 pub mod parse;
 pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod value;
 pub mod write;
 pub mod yaml;
 

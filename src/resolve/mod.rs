@@ -642,7 +642,11 @@ impl Resolver<'_> {
                 let loc = self.raw.field_loc(&p.pos, "unit");
                 self.diags.error(
                     &loc,
-                    format!("`unit:` is for quantities, but `{}` is declared `kind: {}`", p.id, p.kind.as_deref().unwrap_or("")),
+                    format!(
+                        "`unit:` is for quantities, but `{}` is declared `kind: {}`",
+                        p.id,
+                        p.kind.as_deref().unwrap_or("")
+                    ),
                     Some("remove `unit:`, or declare `kind: quantity`".into()),
                 );
             }
@@ -660,7 +664,10 @@ impl Resolver<'_> {
                 let loc = self.raw.field_loc(&p.pos, "vocabulary");
                 self.diags.error(
                     &loc,
-                    format!("a vocabulary is for text properties, but `{}` is not `kind: text`", p.id),
+                    format!(
+                        "a vocabulary is for text properties, but `{}` is not `kind: text`",
+                        p.id
+                    ),
                     Some("remove `vocabulary:`, or declare `kind: text`".into()),
                 );
             }
@@ -694,7 +701,10 @@ impl Resolver<'_> {
                 continue;
             }
             let loc = self.raw.field_loc(&p.pos, "counts");
-            let multi = map.iter().filter(|(_, q)| q.multi).map(|(id, _)| id.as_str());
+            let multi = map
+                .iter()
+                .filter(|(_, q)| q.multi)
+                .map(|(id, _)| id.as_str());
             let help = match did_you_mean(counted, multi) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "name a property declared with `multi: true`".into(),

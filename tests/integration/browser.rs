@@ -192,6 +192,16 @@ async fn live(client: &Client) -> Duration {
     .await
 }
 
+/// [`live`], on the page of build `build`: the page has reloaded to it and is connected.
+async fn live_at(client: &Client, build: u64) -> Duration {
+    wait_js(
+        client,
+        &format!("the page of build {build}, connected"),
+        &format!("return document.documentElement.getAttribute('data-dossier-live') === '{build}'"),
+    )
+    .await
+}
+
 async fn h1(client: &Client) -> String {
     let h1 = client
         .wait()
@@ -449,14 +459,15 @@ fn the_site_works_under_a_sub_path() {
         .await;
 
         // A stylesheet-only change restyles the open page without reloading it.
+        // First a folder static/ to watch: that rebuild reloads the open page by itself (no
+        // refresh from here, which that reload would abort); wait until the page is of it.
         let build = srv.status()["build"].as_u64();
         std::fs::create_dir_all(srv.path("static")).expect("mkdir static");
-        srv.wait_status(WAIT, "the rebuild for static/", |s| {
+        let status = srv.wait_status(WAIT, "the rebuild for static/", |s| {
             s["build"].as_u64() > build
         });
-        c.refresh().await.expect("reload");
-        h1(&c).await;
-        live(&c).await;
+        let now = status["build"].as_u64().expect("a build number");
+        live_at(&c, now).await;
         js(&c, "window.__no_reload = true; return true", vec![]).await;
         let css = "body { outline: 7px solid rgb(1, 2, 3); }\n";
         std::fs::write(srv.path("static/style.css"), css).expect("write style.css");

@@ -330,6 +330,21 @@ catalogue! { bad:
     note_without_claims => extra("notes:\n  - id: n\n    claims: []\n    note: Nothing to explain.\n");
     best_not_among_the_claims => extra("notes:\n  - id: n\n    claims: [alpha-start]\n    best: gamma-start\n    note: N.\n");
     property_declared_twice => extra("properties:\n  - id: supplies-to\n    label: Supplies again\n");
+    // The value model: kinds, lists, quantities, properties.
+    kind_differs_from_the_property => |f: &Fixture| {
+        f.replace("content/entities.yaml", "  - id: production-start\n    label: Widget production starts\n", "  - id: production-start\n    label: Widget production starts\n    kind: date\n");
+        f.replace("content/claims/claims.yaml", "    kind: year\n    value: 2023\n", "    kind: bool\n    value: 2023\n");
+    };
+    property_of_two_kinds => extra("claims:\n  - id: n\n    subject: ruritania\n    property: production-start\n    kind: bool\n    value: true\n    source: alpha\n    quote: start making widgets next year\n");
+    unknown_modality => extra("claims:\n  - id: n\n    subject: ruritania\n    property: exports\n    value: widgets\n    modality: rumoured\n    source: alpha\n    quote: start making widgets next year\n");
+    complete_on_one_value => extra("claims:\n  - id: n\n    subject: ruritania\n    property: exports\n    value: widgets\n    complete: true\n    source: alpha\n    quote: start making widgets next year\n");
+    empty_list => extra("claims:\n  - id: n\n    subject: ruritania\n    property: supplies-to\n    kind: entity\n    value: []\n    source: alpha\n    quote: start making widgets next year\n");
+    range_for_a_text_value => extra("claims:\n  - id: n\n    subject: ruritania\n    property: exports\n    value: {min: 1, max: 2}\n    source: alpha\n    quote: start making widgets next year\n");
+    unknown_resolution => extra("notes:\n  - id: n\n    claims: [alpha-start]\n    resolution: settled\n    note: N.\n");
+    part_of_itself => extra("organizations:\n  - id: x\n    name: X\n    part_of: y\n  - id: y\n    name: Y\n    part_of: x\n");
+    unit_on_a_text_property => extra("properties:\n  - id: size\n    kind: text\n    unit: km\n");
+    vocabulary_on_a_date_property => extra("properties:\n  - id: opened\n    kind: date\n    vocabulary:\n      spring: [early]\n");
+    counts_names_no_list => extra("properties:\n  - id: partners\n    kind: quantity\n    counts: suplies-to\n");
     // Pages.
     too_many_malformed_references => |f: &Fixture| {
         f.write("content/extra.md", &format!("---\ntitle: T\n---\n{}", "[[Bad Ref]]\n".repeat(23)));

@@ -15,6 +15,7 @@ mod catalogue;
 mod errors;
 mod mutations;
 mod new;
+mod outcomes;
 mod output;
 mod quotes;
 mod refs;

@@ -1,6 +1,7 @@
 //! `dossier serve` over HTTP, without a browser: content types, the 404 page, path
-//! traversal, the injected live-reload script, broken edits, sub-path base URLs, the methods
-//! answered, and whole responses while rebuilds run under load.
+//! traversal, the injected live-reload script, broken edits (and what the terminal says about
+//! them, as snapshots), sub-path base URLs, the methods answered, and whole responses while
+//! rebuilds run under load. A port in use is in `catalogue`.
 
 use std::io::{Read, Write};
 use std::sync::Arc;
