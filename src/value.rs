@@ -796,6 +796,11 @@ fn take_unit(text: &str) -> Option<Unit> {
         .then(|| (Dimension::Count, "count".into(), 1.0))
 }
 
+/// Whether `text` names a unit Dossier knows (not merely a word for what is counted).
+pub fn is_known_unit(text: &str) -> bool {
+    named_unit(text).is_some()
+}
+
 fn named_unit(text: &str) -> Option<Unit> {
     use uom::si::f64::{Length, Mass, Time};
     let t = text.trim().to_lowercase();

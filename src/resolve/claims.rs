@@ -320,7 +320,8 @@ impl Resolver<'_> {
                 .and_then(|n| n.parse::<usize>().ok())
                 .and_then(|n| items.get(n))
                 .map_or_else(String::new, |s| s.to_string()),
-            _ => "the value".into(),
+            Some(RawValue::Parts(_)) => "{min, max, unit}".into(),
+            None => String::new(),
         };
         let why = if why.is_empty() {
             format!("expected {}", kind.expected())

@@ -651,7 +651,7 @@ impl Resolver<'_> {
                 );
             }
             if let Some(unit) = &p.unit
-                && crate::value::Quantity::parse(&format!("1 {unit}"), None).is_err()
+                && !crate::value::is_known_unit(unit)
             {
                 let loc = self.raw.field_loc(&p.pos, "unit");
                 self.diags.error(

@@ -343,6 +343,9 @@ catalogue! { bad:
     unknown_resolution => extra("notes:\n  - id: n\n    claims: [alpha-start]\n    resolution: settled\n    note: N.\n");
     part_of_itself => extra("organizations:\n  - id: x\n    name: X\n    part_of: y\n  - id: y\n    name: Y\n    part_of: x\n");
     unit_on_a_text_property => extra("properties:\n  - id: size\n    kind: text\n    unit: km\n");
+    unknown_unit => extra("properties:\n  - id: size\n    kind: quantity\n    unit: furlongz\n");
+    quantity_in_the_wrong_dimension => extra("properties:\n  - id: size\n    kind: quantity\n    unit: km\nclaims:\n  - id: n\n    subject: ruritania\n    property: size\n    value: 5 kg\n    source: alpha\n    quote: start making widgets next year\n");
+    quantity_unreadable => extra("properties:\n  - id: size\n    kind: quantity\nclaims:\n  - id: n\n    subject: ruritania\n    property: size\n    value: many\n    source: alpha\n    quote: start making widgets next year\n");
     vocabulary_on_a_date_property => extra("properties:\n  - id: opened\n    kind: date\n    vocabulary:\n      spring: [early]\n");
     counts_names_no_list => extra("properties:\n  - id: partners\n    kind: quantity\n    counts: suplies-to\n");
     // Pages.
