@@ -89,16 +89,24 @@ fn model_of(files: &[(&str, &str)]) -> Model {
 
 /// Claims written as `source|subject|value|extra fields` lines under one property.
 fn briefing(properties: &str, claims: &[&str]) -> Model {
+    let ids: Vec<usize> = (0..claims.len()).collect();
+    briefing_with_ids(properties, claims, &ids)
+}
+
+/// Like [`briefing`], but claim `k` of `claims` gets the id `c{ids[k]}`.
+fn briefing_with_ids(properties: &str, claims: &[&str], ids: &[usize]) -> Model {
     let mut yaml = String::from("claims:\n");
-    for (i, line) in claims.iter().enumerate() {
+    for (line, id) in claims.iter().zip(ids) {
         let mut parts = line.splitn(4, '|');
-        let source = parts.next().unwrap_or_default();
-        let subject = parts.next().unwrap_or_default();
-        let value = parts.next().unwrap_or_default();
-        let extra = parts.next().unwrap_or_default();
+        let (source, subject, value) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
         yaml.push_str(&format!(
-            "  - id: c{i}\n    subject: {subject}\n    property: p\n    value: {value}\n    source: {source}\n    quote: \"words {i}\"\n"
+            "  - id: c{id}\n    subject: {subject}\n    property: p\n    value: {value}\n    source: {source}\n    quote: \"words {id}\"\n"
         ));
+        let extra = parts.next().unwrap_or_default();
         for field in extra.split(';').filter(|f| !f.trim().is_empty()) {
             yaml.push_str(&format!("    {}\n", field.trim()));
         }
@@ -478,36 +486,6 @@ mod order {
             let b = briefing_with_ids("    kind: quantity\n", &shuffled, &order);
             prop_assert_eq!(summary(&a), summary(&b));
         }
-    }
-
-    /// Like [`briefing`], but claim `k` of `claims` gets the id `c{ids[k]}`.
-    fn briefing_with_ids(properties: &str, claims: &[&str], ids: &[usize]) -> Model {
-        let mut yaml = String::from("claims:\n");
-        for (line, id) in claims.iter().zip(ids) {
-            let mut parts = line.splitn(4, '|');
-            let (source, subject, value) = (
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or_default(),
-            );
-            yaml.push_str(&format!(
-                "  - id: c{id}\n    subject: {subject}\n    property: p\n    value: {value}\n    source: {source}\n    quote: \"words {id}\"\n"
-            ));
-            for field in parts
-                .next()
-                .unwrap_or_default()
-                .split(';')
-                .filter(|f| !f.trim().is_empty())
-            {
-                yaml.push_str(&format!("    {}\n", field.trim()));
-            }
-        }
-        let props = format!("properties:\n  - id: p\n{properties}");
-        model_of(&[
-            ("content/entities.yaml", ENTITIES),
-            ("content/properties.yaml", &props),
-            ("content/claims.yaml", &yaml),
-        ])
     }
 
     #[test]
