@@ -26,6 +26,18 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+#[cfg(test)]
+impl SourceFile {
+    /// A file given as text, for tests that read nothing from disk.
+    pub fn from_text(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            path: rel.into(),
+            text: Arc::from(text),
+        }
+    }
+}
+
 /// Everything the later stages need from disk.
 #[derive(Debug, Default)]
 pub struct Loaded {

@@ -1,12 +1,7 @@
 //! The analysis on in-memory briefings: one test per outcome and comparison rule, each with the
 //! case that must NOT be flagged beside it.
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
 use super::*;
-use crate::diag::Diagnostics;
-use crate::load::{Loaded, SourceFile};
 use crate::model::Model;
 
 const ENTITIES: &str = "
@@ -58,27 +53,10 @@ sources:
     title: Three
 ";
 
-/// A model from record files given as text, with nothing read from disk.
+/// A model from record files given as text (and an overview), with nothing read from disk.
 fn model_of(files: &[(&str, &str)]) -> Model {
-    let mut loaded = Loaded {
-        root: PathBuf::from("/nonexistent-briefing"),
-        ..Loaded::default()
-    };
-    for (rel, text) in files {
-        loaded.records.push(SourceFile {
-            rel: (*rel).to_string(),
-            path: PathBuf::from(rel),
-            text: Arc::from(*text),
-        });
-    }
-    loaded.pages.push(SourceFile {
-        rel: "content/index.md".into(),
-        path: PathBuf::from("content/index.md"),
-        text: Arc::from("---\ntitle: Test\n---\nThe overview.\n"),
-    });
-    let mut diags = Diagnostics::new();
-    let raw = crate::parse::parse(&loaded, &mut diags);
-    let model = crate::resolve::resolve(&raw, &loaded.root, Default::default(), &mut diags);
+    let overview = [("content/index.md", "---\ntitle: Test\n---\nThe overview.\n")];
+    let (model, diags) = crate::resolve::model_of_text(files, &overview);
     let errors: Vec<String> = (diags.sorted().iter())
         .filter(|d| d.headline().contains("error"))
         .map(|d| d.render(false))

@@ -402,14 +402,9 @@ fn parse_front(text: &str, file: usize) -> Result<(RawFront, RecordPos), yaml::Y
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            rel: rel.into(),
-            path: rel.into(),
-            text: Arc::from(text),
-        }
+        SourceFile::from_text(rel, text)
     }
 
     #[test]

@@ -118,6 +118,31 @@ pub fn resolve(
     model
 }
 
+/// The model of record files and pages given as `(path, text)`, with nothing read from disk,
+/// and what resolving it said. For tests of resolve and of the later stages.
+#[cfg(test)]
+pub(crate) fn model_of_text(
+    records: &[(&str, &str)],
+    pages: &[(&str, &str)],
+) -> (Model, Diagnostics) {
+    use crate::load::{Loaded, SourceFile};
+    let files = |list: &[(&str, &str)]| -> Vec<SourceFile> {
+        list.iter()
+            .map(|(rel, text)| SourceFile::from_text(rel, text))
+            .collect()
+    };
+    let loaded = Loaded {
+        root: std::path::PathBuf::from("/nonexistent-briefing"),
+        records: files(records),
+        pages: files(pages),
+        ..Loaded::default()
+    };
+    let mut diags = Diagnostics::new();
+    let raw = crate::parse::parse(&loaded, &mut diags);
+    let model = resolve(&raw, &loaded.root, ResolveOptions::default(), &mut diags);
+    (model, diags)
+}
+
 struct Resolver<'a> {
     raw: &'a RawBriefing,
     diags: &'a mut Diagnostics,

@@ -221,27 +221,12 @@ impl Resolver<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-    use std::sync::Arc;
 
-    use crate::diag::Diagnostics;
-    use crate::load::{Loaded, SourceFile};
     use crate::model::{Model, Target};
 
     fn model(records: &str, overview: &str) -> Model {
-        let file = |rel: &str, text: &str| SourceFile {
-            rel: rel.into(),
-            path: rel.into(),
-            text: Arc::from(text),
-        };
-        let loaded = Loaded {
-            records: vec![file("content/records.yaml", records)],
-            pages: vec![file("content/index.md", overview)],
-            ..Loaded::default()
-        };
-        let mut diags = Diagnostics::new();
-        let raw = crate::parse::parse(&loaded, &mut diags);
-        super::super::resolve(&raw, Path::new("."), Default::default(), &mut diags)
+        let records = [("content/records.yaml", records)];
+        crate::resolve::model_of_text(&records, &[("content/index.md", overview)]).0
     }
 
     const RECORDS: &str = "\

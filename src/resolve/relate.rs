@@ -92,31 +92,15 @@ fn mentioned(model: &Model, target: Target) -> Option<EntityId> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-    use std::sync::Arc;
 
     use super::*;
-    use crate::diag::Diagnostics;
-    use crate::load::{Loaded, SourceFile};
-
-    fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            rel: rel.into(),
-            path: rel.into(),
-            text: Arc::from(text),
-        }
-    }
 
     /// The model of one record file and an overview page, and whether anything was an error.
     fn model(records: &str, overview: &str) -> (Model, bool) {
-        let loaded = Loaded {
-            records: vec![file("content/records.yaml", records)],
-            pages: vec![file("content/index.md", overview)],
-            ..Loaded::default()
-        };
-        let mut diags = Diagnostics::new();
-        let raw = crate::parse::parse(&loaded, &mut diags);
-        let model = super::super::resolve(&raw, Path::new("."), Default::default(), &mut diags);
+        let (model, diags) = crate::resolve::model_of_text(
+            &[("content/records.yaml", records)],
+            &[("content/index.md", overview)],
+        );
         (model, diags.has_errors())
     }
 
