@@ -244,6 +244,13 @@ impl Discrepancy {
         }
     }
 
+    /// The subject and property the finding is about.
+    fn about(mut self, subject: EntityId, property: &str) -> Self {
+        self.subject = Some(subject);
+        self.property = Some(property.to_string());
+        self
+    }
+
     /// How loudly to show it, after the notes: `None` once an analyst dismissed it.
     pub fn severity(&self) -> Option<Severity> {
         match self.resolution {

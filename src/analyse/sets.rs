@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Discrepancy, DiscrepancyKind, Groups, Reading, readings_by, values::relation};
+use super::{Discrepancy, DiscrepancyKind, Groups, Reading, readings, values::relation};
 use crate::model::{ClaimId, EntityId, Model, Value};
 use crate::value::{Quantity, Relation};
 
@@ -83,48 +83,44 @@ pub(super) fn compare_lists(
         let distinct: BTreeSet<String> =
             whole.iter().map(|c| model.claim(*c).value.key()).collect();
         if distinct.len() > 1 {
-            let rs = per_claim_readings(model, &whole);
+            let rs = readings(model, &whole);
             let source_id = &model.entity(l.source).id;
-            let mut d = Discrepancy::new(
-                format!("self--{source_id}--{subject_id}--{property}"),
-                DiscrepancyKind::SelfContradiction,
-                whole,
-                rs,
+            found.push(
+                Discrepancy::new(
+                    format!("self--{source_id}--{subject_id}--{property}"),
+                    DiscrepancyKind::SelfContradiction,
+                    whole,
+                    rs,
+                )
+                .about(subject, property),
             );
-            d.subject = Some(subject);
-            d.property = Some(property.to_string());
-            found.push(d);
         }
     }
-    for (set, kind, prefix) in [
-        (conflict, DiscrepancyKind::Conflict, "conflict"),
-        (omission, DiscrepancyKind::Omission, "omission"),
-    ] {
-        if set.is_empty() {
-            continue;
-        }
-        let members: Vec<&SourceList> = set.iter().map(|i| &lists[*i]).collect();
-        let readings = members
-            .iter()
-            .map(|l| Reading {
-                value: list_text(l),
-                claims: l.claims.clone(),
-                sources: vec![l.source],
-            })
-            .collect();
-        let claims = members.iter().flat_map(|l| l.claims.clone()).collect();
-        let mut d = Discrepancy::new(
-            format!("{prefix}--{subject_id}--{property}"),
-            kind,
-            claims,
-            readings,
-        );
-        d.subject = Some(subject);
-        d.property = Some(property.to_string());
-        found.push(d);
-        if prefix == "conflict" {
-            break;
-        }
+    // A conflict between whole lists says it all; omissions matter where none conflicts.
+    let (set, kind, prefix) = if conflict.is_empty() {
+        (omission, DiscrepancyKind::Omission, "omission")
+    } else {
+        (conflict, DiscrepancyKind::Conflict, "conflict")
+    };
+    if set.is_empty() {
+        return;
+    }
+    let members: Vec<&SourceList> = set.iter().map(|i| &lists[*i]).collect();
+    let readings = members
+        .iter()
+        .map(|l| list_reading(l, list_text(l)))
+        .collect();
+    let claims = members.iter().flat_map(|l| l.claims.clone()).collect();
+    let id = format!("{prefix}--{subject_id}--{property}");
+    found.push(Discrepancy::new(id, kind, claims, readings).about(subject, property));
+}
+
+/// One source's list as a reading.
+fn list_reading(l: &SourceList, value: String) -> Reading {
+    Reading {
+        value,
+        claims: l.claims.clone(),
+        sources: vec![l.source],
     }
 }
 
@@ -136,13 +132,6 @@ fn list_text(l: &SourceList) -> String {
     } else {
         format!("including {list}")
     }
-}
-
-fn per_claim_readings(model: &Model, claims: &[ClaimId]) -> Vec<Reading> {
-    readings_by(model, claims, |c| {
-        let v = &model.claim(c).value;
-        (v.key(), model.display_value(v))
-    })
 }
 
 /// A count (`counts: parties`) that differs from a whole list of what it counts: within one
@@ -184,22 +173,18 @@ pub(super) fn counts_against_lists(
                     let source_id = &model.entity(l.source).id;
                     let readings = vec![
                         count_reading(model, c),
-                        Reading {
-                            value: format!("{} listed: {}", l.items.len(), list_text(l)),
-                            claims: l.claims.clone(),
-                            sources: vec![l.source],
-                        },
+                        list_reading(l, format!("{} listed: {}", l.items.len(), list_text(l))),
                     ];
                     let claims = std::iter::once(c).chain(l.claims.iter().copied()).collect();
-                    let mut d = Discrepancy::new(
-                        format!("count--{source_id}--{subject_id}--{property}"),
-                        DiscrepancyKind::SelfContradiction,
-                        claims,
-                        readings,
+                    found.push(
+                        Discrepancy::new(
+                            format!("count--{source_id}--{subject_id}--{property}"),
+                            DiscrepancyKind::SelfContradiction,
+                            claims,
+                            readings,
+                        )
+                        .about(*subject, property),
                     );
-                    d.subject = Some(*subject);
-                    d.property = Some(property.to_string());
-                    found.push(d);
                 } else {
                     across.push((c, li));
                 }
@@ -217,23 +202,22 @@ pub(super) fn counts_against_lists(
             }
             let l = &lists[*li];
             if !l.claims.iter().all(|x| claims_in.contains(x)) {
-                readings.push(Reading {
-                    value: format!("{} listed: {}", l.items.len(), list_text(l)),
-                    claims: l.claims.clone(),
-                    sources: vec![l.source],
-                });
+                readings.push(list_reading(
+                    l,
+                    format!("{} listed: {}", l.items.len(), list_text(l)),
+                ));
                 claims_in.extend(l.claims.iter().copied());
             }
         }
-        let mut d = Discrepancy::new(
-            format!("count--{subject_id}--{property}"),
-            DiscrepancyKind::Conflict,
-            claims_in,
-            readings,
+        found.push(
+            Discrepancy::new(
+                format!("count--{subject_id}--{property}"),
+                DiscrepancyKind::Conflict,
+                claims_in,
+                readings,
+            )
+            .about(*subject, property),
         );
-        d.subject = Some(*subject);
-        d.property = Some(property.to_string());
-        found.push(d);
     }
 }
 

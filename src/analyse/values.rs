@@ -97,10 +97,7 @@ pub(super) fn compare_values(
     let subject_id = &model.entity(subject).id;
     let pairs = classify(model, claims);
     let mut push = |id: String, kind: DiscrepancyKind, members: Vec<ClaimId>, rs: Vec<Reading>| {
-        let mut d = Discrepancy::new(id, kind, members, rs);
-        d.subject = Some(subject);
-        d.property = Some(property.to_string());
-        found.push(d);
+        found.push(Discrepancy::new(id, kind, members, rs).about(subject, property));
     };
     if !pairs.conflict.is_empty() {
         let m = members(model, claims, &pairs.conflict);
@@ -121,20 +118,21 @@ pub(super) fn compare_values(
             rs,
         );
     }
-    for (source_id, (_, own)) in &pairs.own {
-        let m = members(model, claims, own);
-        let same_source: Vec<ClaimId> = (m.iter().copied())
-            .filter(|c| model.entity(model.claim(*c).source).id == *source_id)
-            .collect();
+    // The claims of one source among a group's pairs and the values they give.
+    let of_source = |source: EntityId, pairs: &[(ClaimId, ClaimId)]| -> Vec<ClaimId> {
+        let m = members(model, claims, pairs);
+        (m.into_iter())
+            .filter(|c| model.claim(*c).source == source)
+            .collect()
+    };
+    for (source_id, (source, own)) in &pairs.own {
+        let same_source = of_source(*source, own);
         let rs = readings(model, &same_source);
         let id = format!("self--{source_id}--{subject_id}--{property}");
         push(id, DiscrepancyKind::SelfContradiction, same_source, rs);
     }
-    for (source_id, (_, between)) in &pairs.reported {
-        let m = members(model, claims, between);
-        let same_source: Vec<ClaimId> = (m.iter().copied())
-            .filter(|c| model.entity(model.claim(*c).source).id == *source_id)
-            .collect();
+    for (source_id, (source, between)) in &pairs.reported {
+        let same_source = of_source(*source, between);
         let rs = readings_by(model, &same_source, |c| {
             let claim = model.claim(c);
             let speaker = claim.speaker.map_or_else(
