@@ -322,10 +322,6 @@ impl Quantity {
         )
     }
 
-    pub fn is_point(&self) -> bool {
-        self.low == self.high && !self.approx
-    }
-
     /// The interval a reader should take the value as: approximate values widened.
     fn span(&self) -> (f64, f64) {
         if self.approx {
