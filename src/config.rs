@@ -19,6 +19,56 @@ pub struct RawConfig {
     #[serde(default)]
     pub trust_html: bool,
     pub cname: Option<String>,
+    /// Kinds of entity besides the built-in ones.
+    #[serde(default)]
+    pub kinds: Vec<RawKind>,
+}
+
+/// A kind of entity the briefing declares: `- id: vessel` with an optional `label`
+/// (`Vessel`), `plural` (`Vessels`) and `attributes` (`- id: imo` with a `label`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKind {
+    pub id: String,
+    pub label: Option<String>,
+    pub plural: Option<String>,
+    #[serde(default)]
+    pub attributes: Vec<RawAttribute>,
+}
+
+impl RawKind {
+    /// `Vessel`: as declared, or the id with a capital.
+    pub fn label(&self) -> String {
+        self.label.clone().unwrap_or_else(|| capitalised(&self.id))
+    }
+
+    /// `Vessels`: as declared, or the label with an `s`.
+    pub fn plural(&self) -> String {
+        self.plural
+            .clone()
+            .unwrap_or_else(|| format!("{}s", self.label()))
+    }
+
+    /// `vessels`: the plural as a slug, the name of its record list and of its folders.
+    pub fn folder(&self) -> String {
+        crate::resolve::slugify(&self.plural())
+    }
+}
+
+/// `production-start` as a label: `Production start`.
+pub fn capitalised(id: &str) -> String {
+    let words = id.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttribute {
+    pub id: String,
+    pub label: Option<String>,
 }
 
 /// The settings the build uses.
@@ -37,6 +87,9 @@ pub struct Config {
     /// How each claim's quote was verified (against its document, or `content/verified.lock`).
     #[serde(skip)]
     pub verification: crate::resolve::Verification,
+    /// The kinds of entity, built-in and declared.
+    #[serde(skip)]
+    pub kinds: crate::model::Kinds,
 }
 
 /// Where the site is served from: `https://user.github.io/repo/` or `/repo/` or `/`.

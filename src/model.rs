@@ -18,18 +18,21 @@ pub struct ClaimId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PageId(pub usize);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// A kind of entity: one of the built-in five, or one the briefing declares under `kinds:` in
+/// `dossier.yaml` (`Custom(i)` is the `i`-th declared). What a kind is called and where its
+/// pages go is in [`Kinds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
     Country,
     Place,
     Person,
     Organization,
     Source,
+    Custom(u16),
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 5] = [
+    pub const BUILT_IN: [EntityKind; 5] = [
         EntityKind::Country,
         EntityKind::Place,
         EntityKind::Person,
@@ -37,35 +40,104 @@ impl EntityKind {
         EntityKind::Source,
     ];
 
-    /// The output folder of this kind's pages.
-    pub fn folder(self) -> &'static str {
+    /// Its place in [`Kinds::all`]: the built-in kinds first, then the declared ones.
+    fn index(self) -> usize {
         match self {
-            EntityKind::Country => "countries",
-            EntityKind::Place => "places",
-            EntityKind::Person => "people",
-            EntityKind::Organization => "organizations",
-            EntityKind::Source => "sources",
+            EntityKind::Custom(i) => Self::BUILT_IN.len() + usize::from(i),
+            built_in => Self::BUILT_IN
+                .iter()
+                .position(|k| *k == built_in)
+                .unwrap_or_default(),
         }
     }
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            EntityKind::Country => "Country",
-            EntityKind::Place => "Place",
-            EntityKind::Person => "Person",
-            EntityKind::Organization => "Organization",
-            EntityKind::Source => "Source",
-        }
+/// What a kind of entity is called, and where its records and pages are.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindInfo {
+    /// `country`, `vessel`: the kind in `facts.json` and in CSS classes.
+    pub key: String,
+    /// `Country`, `Vessel`: the kicker on its pages.
+    pub label: String,
+    /// `Countries`, `Vessels`: its list page's title.
+    pub plural: String,
+    /// `countries`, `vessels`: the record list that holds its entities, the folder of their
+    /// summary pages under `content/` and of their pages in the site.
+    pub folder: String,
+    /// The attributes its records may carry besides `id`, `name`, `aliases` and `part_of`
+    /// (an identifier, say): shown on its pages, never compared.
+    pub attributes: Vec<Attribute>,
+}
+
+/// A declared attribute of a kind: its key in the records and its label on the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribute {
+    pub id: String,
+    pub label: String,
+}
+
+/// Every kind of entity the briefing has: the built-in five, then those it declares.
+#[derive(Debug, Clone)]
+pub struct Kinds {
+    all: Vec<KindInfo>,
+}
+
+impl Default for Kinds {
+    fn default() -> Self {
+        Kinds::new(Vec::new())
+    }
+}
+
+impl Kinds {
+    /// The built-in kinds and `declared`, in that order.
+    pub fn new(declared: Vec<KindInfo>) -> Self {
+        let built_in = |key: &str, label: &str, plural: &str, folder: &str| KindInfo {
+            key: key.into(),
+            label: label.into(),
+            plural: plural.into(),
+            folder: folder.into(),
+            attributes: Vec::new(),
+        };
+        let mut all = vec![
+            built_in("country", "Country", "Countries", "countries"),
+            built_in("place", "Place", "Places", "places"),
+            built_in("person", "Person", "People", "people"),
+            built_in(
+                "organization",
+                "Organization",
+                "Organizations",
+                "organizations",
+            ),
+            built_in("source", "Source", "Sources", "sources"),
+        ];
+        all.extend(declared);
+        Kinds { all }
     }
 
-    pub fn plural(self) -> &'static str {
-        match self {
-            EntityKind::Country => "Countries",
-            EntityKind::Place => "Places",
-            EntityKind::Person => "People",
-            EntityKind::Organization => "Organizations",
-            EntityKind::Source => "Sources",
-        }
+    pub fn info(&self, kind: EntityKind) -> &KindInfo {
+        // Every `Custom(i)` is made from a declared kind's position, so it is in range.
+        &self.all[kind.index().min(self.all.len() - 1)]
+    }
+
+    /// Every kind, in the order the site lists them: the built-in ones, the declared ones
+    /// before sources.
+    pub fn all(&self) -> impl Iterator<Item = EntityKind> + '_ {
+        let declared = (0..self.all.len() - EntityKind::BUILT_IN.len())
+            .map(|i| EntityKind::Custom(u16::try_from(i).unwrap_or(u16::MAX)));
+        let (subjects, sources) = EntityKind::BUILT_IN.split_at(4);
+        (subjects.iter().copied())
+            .chain(declared)
+            .chain(sources.iter().copied())
+    }
+
+    /// The kind whose records are in the list (or whose pages are in the folder) `folder`.
+    pub fn by_folder(&self, folder: &str) -> Option<EntityKind> {
+        self.all().find(|k| self.info(*k).folder == folder)
+    }
+
+    /// The declared kinds.
+    pub fn declared(&self) -> &[KindInfo] {
+        &self.all[EntityKind::BUILT_IN.len()..]
     }
 }
 
@@ -219,6 +291,8 @@ pub enum Details {
     Person(Person),
     Organization(Organization),
     Source(Box<Source>),
+    /// An entity of a kind the briefing declares.
+    Custom(Custom),
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +318,14 @@ pub struct Place {
     pub kind: Option<String>,
     /// The place or country it lies in.
     pub part_of: Option<EntityId>,
+}
+
+/// An entity of a declared kind: what it is part of, and its declared attributes' values
+/// (attribute id, value) in the order the kind declares them.
+#[derive(Debug, Clone)]
+pub struct Custom {
+    pub part_of: Option<EntityId>,
+    pub attributes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -437,16 +519,17 @@ impl Model {
         &self.claims[id.0]
     }
 
+    /// What a kind is called and where its pages go.
+    pub fn kind(&self, kind: EntityKind) -> &KindInfo {
+        self.config.kinds.info(kind)
+    }
+
     /// The label of a property: declared, or derived from its id.
     pub fn property_label(&self, property: &str) -> String {
         if let Some(label) = self.properties.get(property).and_then(|p| p.label.clone()) {
             return label;
         }
-        let words = property.replace('-', " ");
-        let mut chars = words.chars();
-        chars.next().map_or_else(String::new, |c| {
-            c.to_uppercase().collect::<String>() + chars.as_str()
-        })
+        crate::config::capitalised(property)
     }
 
     pub fn is_multi(&self, property: &str) -> bool {
@@ -480,6 +563,7 @@ impl Model {
         match &self.entity(id).details {
             Details::Place(p) => p.part_of,
             Details::Organization(o) => o.part_of.or(o.country),
+            Details::Custom(c) => c.part_of,
             _ => None,
         }
     }
@@ -510,7 +594,7 @@ impl Model {
     /// The site-relative URL of an entity's page.
     pub fn entity_url(&self, id: EntityId) -> String {
         let e = self.entity(id);
-        format!("{}/{}.html", e.kind.folder(), e.id)
+        format!("{}/{}.html", self.kind(e.kind).folder, e.id)
     }
 
     /// The site-relative URL of a claim's page.

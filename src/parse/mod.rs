@@ -40,7 +40,8 @@ pub struct Failed {
 /// Everything the briefing folder says, before references are resolved.
 #[derive(Debug, Default)]
 pub struct RawBriefing {
-    /// Record files, then page files, then the config file: positions index into this.
+    /// The config file (when there is one), record files, then page files: positions index
+    /// into this.
     pub files: Vec<SourceFile>,
     pub config: RawConfig,
     /// Where the config's fields are.
@@ -97,18 +98,7 @@ impl RawBriefing {
 /// Parses every loaded file; problems go to `diags`, and what parsed is kept.
 pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     let mut raw = RawBriefing::default();
-    for file in &loaded.records {
-        let index = raw.files.len();
-        raw.files.push(file.clone());
-        parse_record_file(file, index, &mut raw, diags);
-    }
-    for file in &loaded.pages {
-        let index = raw.files.len();
-        raw.files.push(file.clone());
-        if let Some(page) = parse_page(file, index, diags) {
-            raw.pages.push(page);
-        }
-    }
+    // The config first: it declares the kinds whose record lists the record files may hold.
     if let Some(file) = &loaded.config {
         let index = raw.files.len();
         raw.files.push(file.clone());
@@ -125,6 +115,18 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
                 report_yaml(diags, file, 0, err);
                 raw.failed.config = true;
             }
+        }
+    }
+    for file in &loaded.records {
+        let index = raw.files.len();
+        raw.files.push(file.clone());
+        parse_record_file(file, index, &mut raw, diags);
+    }
+    for file in &loaded.pages {
+        let index = raw.files.len();
+        raw.files.push(file.clone());
+        if let Some(page) = parse_page(file, index, diags) {
+            raw.pages.push(page);
         }
     }
     raw
@@ -211,11 +213,23 @@ pub fn parse_record_file(
     let mut seen = HashSet::new();
     for (key, list) in entries {
         let loc = raw.loc(index, key.pos.line, key.pos.col);
-        if !RECORD_LISTS.contains(&key.name.as_str()) {
+        // A built-in list stays itself: resolve reports a kind declared with its name.
+        let declared = (raw.config.kinds.iter())
+            .position(|k| k.folder() == key.name)
+            .filter(|_| !RECORD_LISTS.contains(&key.name.as_str()));
+        if declared.is_none() && !RECORD_LISTS.contains(&key.name.as_str()) {
+            // `dossier.yaml` failed: it may declare the kind this list is of.
+            if raw.failed.config {
+                continue;
+            }
+            let folders: Vec<String> = raw.config.kinds.iter().map(|k| k.folder()).collect();
+            let lists: Vec<&str> = (RECORD_LISTS.iter().copied())
+                .chain(folders.iter().map(String::as_str))
+                .collect();
             diags.error(
                 &loc,
                 format!("unknown list `{}`", key.name),
-                Some(crate::diag::one_of(&key.name, &RECORD_LISTS)),
+                Some(crate::diag::one_of(&key.name, &lists)),
             );
             continue;
         }
@@ -249,6 +263,12 @@ pub fn parse_record_file(
             diags,
             failed: &mut raw.failed,
         };
+        if let Some(kind) = declared.and_then(|k| u16::try_from(k).ok()) {
+            let first = into.custom.len();
+            read.list(items, &mut into.custom, |r, p| r.pos = p);
+            into.custom[first..].iter_mut().for_each(|r| r.kind = kind);
+            continue;
+        }
         match key.name.as_str() {
             "countries" => read.list(items, &mut into.countries, |r, p| r.pos = p),
             "places" => read.list(items, &mut into.places, |r, p| r.pos = p),

@@ -39,6 +39,8 @@ pub struct RawRecordFile {
     pub claims: Vec<RawClaim>,
     pub notes: Vec<RawNote>,
     pub properties: Vec<RawProperty>,
+    /// The entities of the kinds `dossier.yaml` declares, each with its kind.
+    pub custom: Vec<RawCustom>,
 }
 
 /// The lists a record file may hold, in the order the format documents them.
@@ -236,6 +238,24 @@ pub struct RawOrganization {
     pub kind: Option<String>,
     pub country: Option<String>,
     pub part_of: Option<String>,
+    #[serde(skip)]
+    pub pos: RecordPos,
+}
+
+/// An entity of a kind `dossier.yaml` declares: its declared attributes are fields of their
+/// own, checked against the declaration by resolve.
+#[derive(Debug, Deserialize)]
+pub struct RawCustom {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub part_of: Option<String>,
+    #[serde(flatten)]
+    pub attributes: std::collections::BTreeMap<String, RawScalar>,
+    /// The declared kind's position in `kinds:`.
+    #[serde(skip)]
+    pub kind: u16,
     #[serde(skip)]
     pub pos: RecordPos,
 }

@@ -10,7 +10,7 @@ use super::timeline::TimelineEntry;
 use super::urls::Route;
 use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link};
 use crate::analyse::Severity;
-use crate::model::{EntityKind, Model};
+use crate::model::Model;
 
 /// The briefing, as every page shows it.
 #[derive(Serialize)]
@@ -27,14 +27,23 @@ pub struct SiteView<'a> {
     /// Its path, starting and ending in `/`.
     pub base_path: &'a str,
     pub counts: Counts,
+    /// The kinds that have entities, for the navigation: plural, list page, section.
+    pub kinds: Vec<NavKind<'a>>,
+}
+
+/// A kind of entity in the navigation.
+#[derive(Serialize)]
+pub struct NavKind<'a> {
+    /// `Countries`.
+    pub title: &'a str,
+    /// Its list page.
+    pub url: String,
+    /// Its folder, the `page.section` of its pages.
+    pub section: &'a str,
 }
 
 #[derive(Serialize)]
 pub struct Counts {
-    pub countries: usize,
-    pub places: usize,
-    pub people: usize,
-    pub organizations: usize,
     pub sources: usize,
     pub claims: usize,
     /// Every discrepancy, dismissed ones included.
@@ -54,7 +63,7 @@ pub struct PageMeta<'a> {
     pub url: Cow<'a, str>,
     /// Its navigation section: `overview`, a kind's folder (`countries`), `claims`,
     /// `discrepancies`, `timeline`, `pages`, `search`, `print` or `404`.
-    pub section: &'static str,
+    pub section: &'a str,
 }
 
 /// What every template gets.
@@ -99,15 +108,16 @@ pub struct IndexContext<'a> {
     /// Every discrepancy, in the analysis's order.
     pub discrepancies: &'a [DiscLink],
     /// Every kind of entity with its list page and its entities.
-    pub kinds: Vec<KindLinks>,
+    pub kinds: Vec<KindLinks<'a>>,
 }
 
 /// One kind of entity on the overview.
 #[derive(Serialize)]
-pub struct KindLinks {
-    pub kind: EntityKind,
+pub struct KindLinks<'a> {
+    /// `country`, `vessel`: the kind's key.
+    pub kind: &'a str,
     /// `Countries`, `People`, ...
-    pub title: &'static str,
+    pub title: &'a str,
     /// The kind's list page.
     pub url: String,
     /// In file order.
@@ -135,7 +145,8 @@ pub struct ClaimContext<'a> {
 pub struct ListContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    pub kind: EntityKind,
+    /// The kind's key (`country`, `vessel`).
+    pub kind: &'a str,
     /// In list order (sources as written, the others by name).
     pub entries: Vec<ListEntry<'a>>,
 }

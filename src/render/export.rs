@@ -1,17 +1,20 @@
 //! `facts.json`: the machine-readable export of entities, claims and discrepancies.
 //! The schema is documented in the README; `version` changes when it does.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::views::DiscLink;
 use super::{Ctx, OutputFile, urls};
 use crate::analyse::{OUTCOMES, Severity};
 use crate::error::Error;
-use crate::model::{Details, EntityId, EntityKind, Model, Value};
+use crate::model::{Details, EntityId, KindInfo, Model, Value};
 
 /// The version of the `facts.json` schema: 2 added typed values (quantities, date spans,
-/// lists), `as_of`, `modality`, outcomes with severities and resolutions, and the legend.
-pub const FACTS_VERSION: u32 = 2;
+/// lists), `as_of`, `modality`, outcomes with severities and resolutions, and the legend;
+/// 3 the declared kinds of entity (`kinds`) and each entity's `part_of` and `attributes`.
+pub const FACTS_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct Facts<'a> {
@@ -20,6 +23,8 @@ struct Facts<'a> {
     date: Option<String>,
     /// Every outcome a discrepancy (or a claim's `uncorroborated`) can have.
     outcomes: Vec<OutcomeOut>,
+    /// The kinds of entity `dossier.yaml` declares (the built-in ones are not listed).
+    kinds: &'a [KindInfo],
     entities: Vec<EntityOut<'a>>,
     claims: Vec<ClaimOut<'a>>,
     discrepancies: Vec<DiscOut<'a>>,
@@ -35,10 +40,15 @@ struct OutcomeOut {
 #[derive(Serialize)]
 struct EntityOut<'a> {
     id: &'a str,
-    kind: EntityKind,
+    kind: &'a str,
     name: &'a str,
     aliases: &'a [String],
     url: String,
+    /// What it lies in or belongs to (`part_of`, or a place's or organization's country).
+    part_of: Option<&'a str>,
+    /// A declared kind's attributes, by id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    attributes: BTreeMap<&'a str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<SourceOut<'a>>,
 }
@@ -116,6 +126,7 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
                 meaning,
             })
             .collect(),
+        kinds: model.config.kinds.declared(),
         entities: entities(ctx),
         claims: claims(ctx),
         discrepancies: discrepancies(ctx, links),
@@ -137,10 +148,17 @@ fn entities<'a>(ctx: &Ctx<'a>) -> Vec<EntityOut<'a>> {
         .enumerate()
         .map(|(i, e)| EntityOut {
             id: &e.id,
-            kind: e.kind,
+            kind: &model.kind(e.kind).key,
             name: &e.name,
             aliases: &e.aliases,
             url: urls::entity(model, EntityId(i)),
+            part_of: model.parent(EntityId(i)).map(id),
+            attributes: match &e.details {
+                Details::Custom(c) => (c.attributes.iter())
+                    .map(|(l, v)| (l.as_str(), v.as_str()))
+                    .collect(),
+                _ => BTreeMap::new(),
+            },
             source: match &e.details {
                 Details::Source(s) => Some(SourceOut {
                     outlet: s.outlet.as_deref(),

@@ -27,7 +27,12 @@ pub fn routes(model: &Model) -> Vec<Route> {
         Route::Print,
         Route::Search,
     ];
-    routes.extend(EntityKind::ALL.map(Route::Kind));
+    // A kind's list page only when it has entities.
+    routes.extend(
+        (model.config.kinds.all())
+            .filter(|k| model.entities.iter().any(|e| e.kind == *k))
+            .map(Route::Kind),
+    );
     routes.extend((0..model.entities.len()).map(|e| Route::Entity(EntityId(e))));
     routes.extend((0..model.claims.len()).map(|c| Route::Claim(ClaimId(c))));
     // Summaries are their entity's page, the overview is its own route.
@@ -59,8 +64,8 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
         }
         Route::Kind(kind) => {
             let context = ListContext {
-                base: with_views(v, route, kind.plural()),
-                kind,
+                base: with_views(v, route, model.kind(kind).plural.as_str()),
+                kind: &model.kind(kind).key,
                 entries: list_entries(v, kind),
             };
             write(v, "list.html", path, &context)
@@ -166,18 +171,18 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
     let model = ctx.model;
     let page = v.overview.map(|p| &model.pages[p.0]);
     let title = page.map_or(model.config.title.as_str(), |p| p.title.as_str());
-    let kinds = EntityKind::ALL
-        .iter()
+    let kinds = (model.config.kinds.all())
         .map(|k| KindLinks {
-            kind: *k,
-            title: k.plural(),
-            url: urls::kind(*k),
+            kind: &model.kind(k).key,
+            title: &model.kind(k).plural,
+            url: urls::kind(model, k),
             entities: (0..model.entities.len())
                 .map(EntityId)
-                .filter(|e| model.entity(*e).kind == *k)
+                .filter(|e| model.entity(*e).kind == k)
                 .map(|e| views::link(ctx, e))
                 .collect(),
         })
+        .filter(|k| !k.entities.is_empty())
         .collect();
     let context = IndexContext {
         base: base(v, Route::Overview, title),

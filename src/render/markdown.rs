@@ -218,7 +218,7 @@ fn reference(r: &ResolvedRef, plain: bool, root: &str, ctx: &Ctx) -> Event<'stat
             let entity = model.entity(e);
             format!(
                 "<a class=\"ref ref-{}\" href=\"{root}{}\">{}</a>",
-                entity.kind.folder(),
+                model.kind(entity.kind).folder,
                 esc(&model.entity_url(e)),
                 esc(label.unwrap_or(&entity.name))
             )

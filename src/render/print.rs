@@ -54,7 +54,7 @@ pub struct KindSection<'a> {
     pub number: &'a str,
     pub anchor: &'a str,
     /// `Countries`, `People`, ...
-    pub title: &'static str,
+    pub title: &'a str,
     pub entities: Vec<Numbered<'a, PrintEntity<'a>>>,
 }
 
@@ -174,10 +174,11 @@ fn kind_sections<'a>(
     claims: &'a [Option<PrintClaim<'a>>],
     summaries: Vec<Option<String>>,
 ) -> Vec<KindSection<'a>> {
+    let model = v.core.ctx.model;
     let mut summaries = summaries.into_iter();
     let mut sections = Vec::new();
     for plan in &anchors.kinds {
-        let list = urls::kind(plan.kind);
+        let list = urls::kind(model, plan.kind);
         let entities = (plan.entities.iter())
             .map(|e| {
                 let view = &v.entities[e.0];
@@ -192,7 +193,7 @@ fn kind_sections<'a>(
         sections.push(KindSection {
             number: anchors.number(&list),
             anchor: anchors.id(&list),
-            title: plan.kind.plural(),
+            title: &model.kind(plan.kind).plural,
             entities,
         });
     }

@@ -28,7 +28,7 @@ pub fn index(s: &Core) -> Result<OutputFile, Error> {
     for (i, e) in model.entities.iter().enumerate() {
         entries.push(Entry {
             t: e.name.clone(),
-            k: e.kind.folder(),
+            k: &model.kind(e.kind).folder,
             u: urls::entity(model, EntityId(i)),
             x: e.aliases.join(" "),
         });

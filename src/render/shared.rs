@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::context::NavKind;
 use super::context::{Counts, SiteView};
 use super::timeline::{self, TimelineEntry};
 use super::views::{self, ClaimView, DiscLink, DiscrepancyView, EntityView, ROOT};
@@ -117,10 +118,6 @@ fn site_view<'a>(ctx: &Ctx<'a>) -> SiteView<'a> {
         base_url: &config.base_url.url,
         base_path: &config.base_url.path,
         counts: Counts {
-            countries: count(EntityKind::Country),
-            places: count(EntityKind::Place),
-            people: count(EntityKind::Person),
-            organizations: count(EntityKind::Organization),
             sources: count(EntityKind::Source),
             claims: model.claims.len(),
             discrepancies: ctx.analysis.discrepancies.len(),
@@ -128,5 +125,13 @@ fn site_view<'a>(ctx: &Ctx<'a>) -> SiteView<'a> {
             marks: severities(Some(Severity::Mark)),
             dismissed: severities(None),
         },
+        kinds: (config.kinds.all())
+            .filter(|k| count(*k) > 0)
+            .map(|k| NavKind {
+                title: &model.kind(k).plural,
+                url: urls::kind(model, k),
+                section: &model.kind(k).folder,
+            })
+            .collect(),
     }
 }

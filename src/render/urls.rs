@@ -57,7 +57,7 @@ impl Route {
             Route::Overview => OVERVIEW.into(),
             Route::Entity(e) => entity(model, e).into(),
             Route::Claim(c) => claim(model, c).into(),
-            Route::Kind(k) => kind(k).into(),
+            Route::Kind(k) => kind(model, k).into(),
             Route::Claims => CLAIMS.into(),
             Route::Discrepancies => DISCREPANCIES.into(),
             Route::Timeline => TIMELINE.into(),
@@ -78,11 +78,11 @@ impl Route {
     }
 
     /// The navigation section the page belongs to (`page.section`, the body's class).
-    pub fn section(self, model: &Model) -> &'static str {
+    pub fn section(self, model: &Model) -> &str {
         match self {
             Route::Overview => "overview",
-            Route::Entity(e) => model.entity(e).kind.folder(),
-            Route::Kind(k) => k.folder(),
+            Route::Entity(e) => &model.kind(model.entity(e).kind).folder,
+            Route::Kind(k) => &model.kind(k).folder,
             Route::Claim(_) | Route::Claims => "claims",
             Route::Discrepancies => "discrepancies",
             Route::Timeline => "timeline",
@@ -116,7 +116,7 @@ pub fn root(url: &str) -> String {
 /// An entity's page.
 pub fn entity(model: &Model, e: EntityId) -> String {
     let entity = model.entity(e);
-    format!("{}/{}.html", entity.kind.folder(), entity.id)
+    format!("{}/{}.html", model.kind(entity.kind).folder, entity.id)
 }
 
 /// A claim's page.
@@ -125,8 +125,8 @@ pub fn claim(model: &Model, c: ClaimId) -> String {
 }
 
 /// The list of one kind of entity.
-pub fn kind(kind: EntityKind) -> String {
-    format!("{}/index.html", kind.folder())
+pub fn kind(model: &Model, kind: EntityKind) -> String {
+    format!("{}/index.html", model.kind(kind).folder)
 }
 
 /// A discrepancy, on the discrepancies page.

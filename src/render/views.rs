@@ -78,7 +78,8 @@ pub struct ClaimView {
     /// Who made the statement, according to the source: a person or an organization.
     pub speaker: Option<Link>,
     /// The speaker's kind (`person`, `organization`), when there is one.
-    pub speaker_kind: Option<EntityKind>,
+    /// The speaker's kind (`person`, `organization`).
+    pub speaker_kind: Option<String>,
     /// When the statement was made, written out.
     pub date: Option<String>,
     /// The moment the value held, written out (`July 2025`, `by 2026`).
@@ -198,8 +199,9 @@ pub struct FactView {
 #[derive(Debug, Serialize)]
 pub struct EntityView<'a> {
     pub id: String,
-    pub kind: EntityKind,
-    pub kind_label: &'static str,
+    /// The kind's key (`country`, `vessel`) and label (`Country`, `Vessel`).
+    pub kind: String,
+    pub kind_label: String,
     pub name: String,
     pub aliases: Vec<String>,
     pub url: String,
@@ -385,7 +387,7 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         source: link(ctx, claim.source),
         quote: claim.quote.clone(),
         speaker: claim.speaker.map(|s| link(ctx, s)),
-        speaker_kind: claim.speaker.map(|s| model.entity(s).kind),
+        speaker_kind: (claim.speaker).map(|s| model.kind(model.entity(s).kind).key.clone()),
         date: claim.date.map(|d| d.long()),
         as_of: claim.as_of.map(|d| d.long()),
         modality: claim.modality.map(|m| m.name()),
@@ -423,8 +425,8 @@ pub fn entity<'a>(
     };
     EntityView {
         id: entity.id.clone(),
-        kind: entity.kind,
-        kind_label: entity.kind.label(),
+        kind: model.kind(entity.kind).key.clone(),
+        kind_label: model.kind(entity.kind).label.clone(),
         name: entity.name.clone(),
         aliases: entity.aliases.clone(),
         url: urls::entity(model, e),
@@ -573,6 +575,14 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
             facts.push(fact("Part of", linked(p.part_of)));
         }
         Details::Source(s) => facts.extend(source_facts(ctx, s)),
+        Details::Custom(c) => {
+            for (id, value) in &c.attributes {
+                let mut declared = model.kind(entity.kind).attributes.iter();
+                let label = declared.find(|a| a.id == *id).map_or(id, |a| &a.label);
+                facts.push(fact(label, vec![item(value.clone(), None)]));
+            }
+            facts.push(fact("Part of", linked(c.part_of)));
+        }
     }
     facts.push(fact(
         "Also written",
@@ -679,6 +689,7 @@ pub fn json_ld(ctx: &Ctx, e: EntityId) -> String {
             "Person"
         }
         Details::Organization(_) => "Organization",
+        Details::Custom(_) => "Thing",
         Details::Source(s) => {
             doc["headline"] = s.title.clone().into();
             if let Some(d) = s.date {

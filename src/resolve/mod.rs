@@ -13,11 +13,12 @@ pub use quotes::{DocumentsFolder, QuoteCheck, Verification};
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::config::{BaseUrl, Config};
+use crate::config::{BaseUrl, Config, capitalised};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::model::{
-    Date, DateSpan, Details, Entity, EntityId, EntityKind, Kind, Model, Organization, Origin,
-    PageId, Person, Place, Property, Source, Target, normalise_text,
+    Attribute, Custom, Date, DateSpan, Details, Entity, EntityId, EntityKind, Kind, KindInfo,
+    Kinds, Model, Organization, Origin, PageId, Person, Place, Property, Source, Target,
+    normalise_text,
 };
 use crate::parse::RawBriefing;
 use crate::parse::markdown::is_slug;
@@ -77,6 +78,7 @@ pub fn resolve(
         names: HashMap::new(),
         entities: Vec::new(),
         unchecked: 0,
+        kinds: Kinds::default(),
     };
     let config = r.config(root);
     r.declare_entities();
@@ -154,6 +156,8 @@ struct Resolver<'a> {
     entities: Vec<Entity>,
     /// References not checked because a file that may define them failed.
     unchecked: usize,
+    /// The kinds of entity, once the config is read.
+    kinds: Kinds,
 }
 
 /// A name folded for matching: no diacritics, no case, single spaces.
@@ -182,6 +186,7 @@ impl Resolver<'_> {
             parsed
         });
         let documents = raw.documents.as_ref().map(|d| root.join(d));
+        self.kinds = self.declared_kinds();
         Config {
             title: raw.title.clone().unwrap_or_else(|| "Briefing".into()),
             subtitle: raw.subtitle.clone(),
@@ -192,7 +197,102 @@ impl Resolver<'_> {
             trust_html: raw.trust_html,
             cname: raw.cname.clone(),
             verification: Verification::default(),
+            kinds: self.kinds.clone(),
         }
+    }
+
+    /// The kinds `dossier.yaml` declares under `kinds:`, in order; one whose id or folder is
+    /// taken is reported.
+    fn declared_kinds(&mut self) -> Kinds {
+        let built_in = Kinds::default();
+        let mut declared: Vec<KindInfo> = Vec::new();
+        for (n, k) in self.raw.config.kinds.iter().enumerate() {
+            let loc = self
+                .raw
+                .field_loc(&self.raw.config_pos, &format!("kinds.{n}.id"));
+            let folder = k.folder();
+            let mut built_ins = built_in.all().map(|b| built_in.info(b));
+            let same_id = |t: &&KindInfo| t.key == k.id;
+            let same_folder = |t: &&KindInfo| t.folder == folder;
+            let problem = if slugify(&k.id) != k.id {
+                Some((
+                    format!("`{}` is not a kind id", k.id),
+                    format!(
+                        "write it in lower case with hyphens, e.g. `{}`",
+                        slugify(&k.id)
+                    ),
+                ))
+            } else if folder.is_empty() || RESERVED_FOLDERS.contains(&folder.as_str()) {
+                Some((
+                    format!(
+                        "the kind `{}` would write its pages to `{folder}/`, which the site uses",
+                        k.id
+                    ),
+                    "give it another `plural:`".to_string(),
+                ))
+            } else if let Some(b) = built_ins.find(|b| same_id(b) || same_folder(b)) {
+                Some((
+                    format!("`{}` is a built-in kind", b.key),
+                    format!(
+                        "write its entities under `{}:`, or give this kind another `id:` and `plural:`",
+                        b.folder
+                    ),
+                ))
+            } else if declared.iter().any(|d| same_id(&d)) {
+                Some((
+                    format!("the kind `{}` is declared twice", k.id),
+                    "remove one of them".to_string(),
+                ))
+            } else {
+                declared.iter().find(|d| same_folder(d)).map(|d| {
+                    (
+                        format!(
+                            "the kinds `{}` and `{}` would share the list and folder `{folder}`",
+                            d.key, k.id
+                        ),
+                        "give one of them another `plural:`".to_string(),
+                    )
+                })
+            };
+            // A kind with a problem is kept, so that its entities do not turn into a cascade
+            // of unknown references: the error fails the build anyway.
+            if let Some((message, help)) = problem {
+                self.diags.error(&loc, message, Some(help));
+            }
+            let mut attributes: Vec<Attribute> = Vec::new();
+            for (a, attr) in k.attributes.iter().enumerate() {
+                let field = format!("kinds.{n}.attributes.{a}.id");
+                let loc = self.raw.field_loc(&self.raw.config_pos, &field);
+                if CUSTOM_FIELDS.contains(&attr.id.as_str()) {
+                    self.diags.error(
+                        &loc,
+                        format!("`{}` is a field of every entity, not an attribute", attr.id),
+                        Some(
+                            "remove it from `attributes:`, or give the attribute another id".into(),
+                        ),
+                    );
+                } else if attributes.iter().any(|b| b.id == attr.id) {
+                    self.diags.error(
+                        &loc,
+                        format!("the attribute `{}` is declared twice", attr.id),
+                        Some("remove one of them".into()),
+                    );
+                } else {
+                    attributes.push(Attribute {
+                        id: attr.id.clone(),
+                        label: attr.label.clone().unwrap_or_else(|| capitalised(&attr.id)),
+                    });
+                }
+            }
+            declared.push(KindInfo {
+                key: k.id.clone(),
+                label: k.label(),
+                plural: k.plural(),
+                folder,
+                attributes,
+            });
+        }
+        Kinds::new(declared)
     }
 
     /// Registers an id; reports a malformed, reserved or duplicate one. Returns whether it is
@@ -346,6 +446,10 @@ impl Resolver<'_> {
                 part_of: None,
             }),
             EntityKind::Source => Details::Source(Box::new(empty_source())),
+            EntityKind::Custom(_) => Details::Custom(Custom {
+                part_of: None,
+                attributes: Vec::new(),
+            }),
         };
         self.entities.push(Entity {
             id: id.to_string(),
@@ -379,6 +483,10 @@ impl Resolver<'_> {
                 .or_else(|| s.outlet.clone())
                 .unwrap_or_else(|| s.title.clone());
             self.push_entity(&s.id, EntityKind::Source, &name, &[], &s.pos);
+        }
+        for c in &records.custom {
+            let kind = EntityKind::Custom(c.kind);
+            self.push_entity(&c.id, kind, &c.name, &c.aliases, &c.pos);
         }
     }
 
@@ -441,8 +549,14 @@ impl Resolver<'_> {
         match found {
             Some(e) if kinds.is_empty() || kinds.contains(&self.entities[e.0].kind) => Some(e),
             Some(e) => {
-                let actual = self.entities[e.0].kind.label().to_lowercase();
-                let expected: Vec<&str> = kinds.iter().map(|k| k.folder()).collect();
+                let actual = self
+                    .kinds
+                    .info(self.entities[e.0].kind)
+                    .label
+                    .to_lowercase();
+                let expected: Vec<&str> = (kinds.iter())
+                    .map(|k| self.kinds.info(*k).folder.as_str())
+                    .collect();
                 self.diags.error(
                     &loc,
                     format!(
@@ -466,8 +580,8 @@ impl Resolver<'_> {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => "define it in a record file, or fix the id".to_string(),
                 };
-                let what = if kinds.len() == 1 {
-                    kinds[0].label().to_lowercase()
+                let what = if let [kind] = kinds {
+                    self.kinds.info(*kind).label.to_lowercase()
                 } else {
                     "entity".into()
                 };
@@ -550,6 +664,7 @@ impl Resolver<'_> {
                 part_of,
             });
         }
+        self.fill_custom();
         self.check_part_of_cycles();
         for s in &raw.records.sources {
             let Some(i) = self.entity_index(&s.id) else {
@@ -581,6 +696,55 @@ impl Resolver<'_> {
         }
     }
 
+    /// The entities of declared kinds: `part_of` (any entity but a source) and the declared
+    /// attributes; a field the kind does not declare is an error.
+    fn fill_custom(&mut self) {
+        let raw = self.raw;
+        let containers: Vec<EntityKind> = (self.kinds.all())
+            .filter(|k| *k != EntityKind::Source)
+            .collect();
+        for c in &raw.records.custom {
+            let Some(i) = self.entity_index(&c.id) else {
+                continue;
+            };
+            let part_of =
+                (c.part_of.as_deref()).and_then(|p| self.lookup(p, &c.pos, "part_of", &containers));
+            let info = self.kinds.info(EntityKind::Custom(c.kind)).clone();
+            let mut attributes = Vec::new();
+            for a in &info.attributes {
+                if let Some(value) = c.attributes.get(&a.id) {
+                    attributes.push((a.id.clone(), value.to_string()));
+                }
+            }
+            for key in c.attributes.keys() {
+                if info.attributes.iter().any(|a| &a.id == key) {
+                    continue;
+                }
+                let loc = self.raw.field_loc(&c.pos, key);
+                let mut allowed: Vec<&str> = CUSTOM_FIELDS.to_vec();
+                allowed.extend(info.attributes.iter().map(|a| a.id.as_str()));
+                let help = match did_you_mean(key, allowed.iter().copied()) {
+                    Some(best) => format!(
+                        "did you mean `{best}`? Or declare it under the kind's `attributes:` in dossier.yaml"
+                    ),
+                    None => format!(
+                        "declare it under `attributes:` of the kind `{}` in dossier.yaml, or remove it",
+                        info.key
+                    ),
+                };
+                self.diags.error(
+                    &loc,
+                    format!("a {} has no field `{key}`", info.label.to_lowercase()),
+                    Some(help),
+                );
+            }
+            self.entities[i].details = Details::Custom(Custom {
+                part_of,
+                attributes,
+            });
+        }
+    }
+
     /// Reports a `kind:` that is not one of `allowed`.
     fn check_kind(&mut self, kind: Option<&str>, allowed: &[&str], pos: &RecordPos, what: &str) {
         if let Some(kind) = kind
@@ -598,6 +762,7 @@ impl Resolver<'_> {
         let parent = |e: &Entity| match &e.details {
             Details::Place(p) => p.part_of,
             Details::Organization(o) => o.part_of,
+            Details::Custom(c) => c.part_of,
             _ => None,
         };
         for start in 0..self.entities.len() {
@@ -763,6 +928,21 @@ fn empty_source() -> Source {
 }
 
 /// A slug suggestion for a malformed id.
+/// The fields every entity of a declared kind may have.
+const CUSTOM_FIELDS: [&str; 4] = ["id", "name", "aliases", "part_of"];
+
+/// The site's own folders, which no kind of entity may write its pages to.
+const RESERVED_FOLDERS: [&str; 8] = [
+    "claims",
+    "discrepancies",
+    "timeline",
+    "search",
+    "print",
+    "static",
+    "pages",
+    "documents",
+];
+
 pub fn slugify(s: &str) -> String {
     let folded = deunicode::deunicode(s).to_lowercase();
     let mut out = String::new();

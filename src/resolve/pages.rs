@@ -64,7 +64,7 @@ impl Resolver<'_> {
             let url = match entity {
                 Some(e) => format!(
                     "{}/{}.html",
-                    self.entities[e.0].kind.folder(),
+                    self.kinds.info(self.entities[e.0].kind).folder,
                     self.entities[e.0].id
                 ),
                 None if file.rel == "content/index.md" => "index.html".into(),

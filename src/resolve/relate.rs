@@ -27,6 +27,7 @@ pub(super) fn relate(model: &mut Model) {
             }
             Details::Organization(o) => o.country.into_iter().chain(o.part_of).for_each(&mut push),
             Details::Place(p) => p.part_of.into_iter().for_each(&mut push),
+            Details::Custom(c) => c.part_of.into_iter().for_each(&mut push),
             Details::Source(s) => s.relays.iter().copied().for_each(&mut push),
             Details::Country => {}
         }

@@ -127,7 +127,7 @@ fn facts_json_holds_entities_claims_and_discrepancies() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let facts: serde_json::Value = serde_json::from_str(&site.text("facts.json")).expect("json");
-    assert_eq!(facts["version"], 2);
+    assert_eq!(facts["version"], 3);
     assert_eq!(facts["entities"].as_array().map(Vec::len), Some(8));
     let claim = facts["claims"]
         .as_array()
@@ -480,4 +480,19 @@ fn search_index_covers_entities_claims_and_quotes() {
                 .is_some_and(|x| x.contains("tens of thousands of new widgets"))
     }));
     assert!(site.exists("search/index.html") && site.exists("search.js"));
+}
+
+#[test]
+fn a_kind_without_entities_has_no_list_page_and_no_link() {
+    let fixture = Fixture::new("basic");
+    let site = fixture.build();
+    assert!(
+        !site.exists("places/index.html"),
+        "the basic briefing has no places"
+    );
+    assert!(site.exists("countries/index.html"));
+    let overview = site.html("index.html");
+    let nav = hrefs(&overview, "nav a");
+    assert!(!nav.iter().any(|h| h.starts_with("places/")), "{nav:?}");
+    assert!(nav.contains(&"countries/index.html".to_string()), "{nav:?}");
 }

@@ -258,6 +258,27 @@ catalogue! { bad:
     note_block_holds_a_source_line => extra("claims:\n  - id: n\n    subject: ruritania\n    property: statement\n    value: x\n    note: |\n      source: inside the note\n    source: nowhere\n    quote: start making widgets next year\n");
     unknown_claim_in_note => extra("notes:\n  - id: n\n    claims: [alpha-start, alpha-strat]\n    note: A typo.\n");
     bad_record_keeps_its_file => claims("    value: 2023\n    source: beta\n", "    value: [2023]\n    source: beta\n");
+    // Declared kinds of entity (`kinds:` in dossier.yaml).
+    kind_attribute_not_declared => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: vessel\n    attributes:\n      - id: imo\n");
+        f.write("content/extra.yaml", "vessels:\n  - id: eagle\n    name: Eagle\n    imo: 9329760\n    flag: X\n");
+    };
+    kind_writes_to_a_site_folder => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: claim-log\n    plural: Claims\n");
+    };
+    kind_clashes_with_a_built_in => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: court\n  - id: tribunal\n    plural: Courts\n  - id: person\n");
+    };
+    kind_id_is_not_a_slug => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: Vessel Kind\n");
+    };
+    kind_attribute_is_a_field => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: vessel\n    attributes:\n      - id: name\n      - id: imo\n      - id: imo\n");
+    };
+    kind_list_misspelt => |f: &Fixture| {
+        f.append("dossier.yaml", "kinds:\n  - id: vessel\n");
+        f.write("content/extra.yaml", "vesels:\n  - id: eagle\n    name: Eagle\n");
+    };
     unknown_organization_kind => extra("organizations:\n  - id: x\n    name: X\n    kind: compnay\n");
     quote_not_in_the_document => claims("    quote: begins in 2026\n", "    quote: begins in 2027\n");
     // Pages and inline references.

@@ -185,7 +185,7 @@ fn what_agrees_is_not_flagged() {
 #[test]
 fn flags_marks_and_dismissed_findings_are_drawn_by_severity() {
     let (_fixture, site) = build();
-    let ship = site.html("organizations/aldebaran.html");
+    let ship = site.html("vessels/aldebaran.html");
     // A conflict: a flag beside each claim, linking to it.
     assert_eq!(
         hrefs(&ship, "li#claim-wire-crew .flag.flag-conflict a"),
@@ -317,7 +317,7 @@ fn claim_pages_show_moment_modality_speaker_and_verification() {
         facts.contains("Varnland Coast Guard") && facts.contains("an organization"),
         "{facts}"
     );
-    let ship = site.html("organizations/aldebaran.html");
+    let ship = site.html("vessels/aldebaran.html");
     let meta = texts(&ship, "li#claim-harbour-aboard .claim-meta").join(" ");
     assert!(meta.contains("as of 5 March 2025"), "{meta}");
 }
@@ -356,4 +356,40 @@ fn the_print_view_uses_the_same_vocabulary() {
         groups,
         ["Disagreements", "Soft findings", "Dismissed by the analyst"]
     );
+}
+
+#[test]
+fn a_declared_kind_has_its_pages_list_and_facts() {
+    let (_fixture, site) = build();
+    let vessel = site.html("vessels/aldebaran.html");
+    assert_eq!(texts(&vessel, "p.kicker"), ["Vessel"]);
+    assert_eq!(
+        texts(&vessel, "dl.facts dt"),
+        ["IMO number", "Flag state", "Also written"]
+    );
+    assert_eq!(
+        texts(&vessel, "dl.facts dd"),
+        ["9123456", "Varnland", "Aldebaran"]
+    );
+    // Its claims and discrepancies are on its page like any entity's.
+    assert!(!texts(&vessel, "ul.claims > li").is_empty());
+    let list = site.html("vessels/index.html");
+    assert_eq!(texts(&list, "h1"), ["Vessels"]);
+    assert_eq!(texts(&list, "ul.entity-list > li > a"), ["MV Aldebaran"]);
+    let overview = site.html("index.html");
+    let nav = hrefs(&overview, "nav a");
+    let at = |url: &str| nav.iter().position(|h| h == url);
+    assert!(
+        at("organizations/index.html") < at("vessels/index.html")
+            && at("vessels/index.html") < at("sources/index.html"),
+        "declared kinds come before sources in {nav:?}"
+    );
+    let facts = facts(&site);
+    assert_eq!(facts["kinds"][0]["key"], "vessel");
+    assert_eq!(facts["kinds"][0]["attributes"][0]["label"], "IMO number");
+    let entity = (facts["entities"].as_array().into_iter().flatten())
+        .find(|e| e["id"] == "aldebaran")
+        .expect("the vessel is in facts.json");
+    assert_eq!(entity["kind"], "vessel");
+    assert_eq!(entity["attributes"]["imo"], "9123456");
 }

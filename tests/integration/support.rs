@@ -59,6 +59,12 @@ impl Fixture {
         self
     }
 
+    /// Adds `text` at the end of a file.
+    pub fn append(&self, rel: &str, text: &str) -> &Self {
+        let before = self.read(rel);
+        self.write(rel, &(before + text))
+    }
+
     /// Replaces the one occurrence of `from` in a file.
     pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Self {
         let text = self.read(rel);

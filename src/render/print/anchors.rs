@@ -57,23 +57,24 @@ impl Anchors {
             root: Route::Print.root(model).into_owned(),
             kinds: Vec::new(),
         };
-        let kind_ids = EntityKind::ALL.map(|k| k.folder());
-        for id in FIXED.iter().chain(&kind_ids) {
-            anchors.taken.insert((*id).to_string());
+        let kind_ids = (model.config.kinds.all()).map(|k| model.kind(k).folder.as_str());
+        for id in FIXED.into_iter().chain(kind_ids) {
+            anchors.taken.insert(id.to_string());
             anchors.taken.insert(format!("{id}-h"));
         }
         anchors.fixed(urls::OVERVIEW, "overview", "1".into());
-        for kind in EntityKind::ALL {
+        for kind in model.config.kinds.all() {
             let entities = views::list_order(model, kind);
             if entities.is_empty() {
                 continue;
             }
             let section = anchors.kinds.len() + 2;
-            anchors.fixed(&urls::kind(kind), kind.folder(), section.to_string());
+            let folder = &model.kind(kind).folder;
+            anchors.fixed(&urls::kind(model, kind), folder, section.to_string());
             for (i, e) in entities.iter().enumerate() {
                 let number = format!("{section}.{}", i + 1);
                 let entity = model.entity(*e);
-                let id = format!("{}-{}", kind.folder(), entity.id);
+                let id = format!("{folder}-{}", entity.id);
                 anchors.place(urls::entity(model, *e), &id, number.clone());
                 for c in &model.claims_about[e.0] {
                     let id = format!("claims-{}", model.claim(*c).id);

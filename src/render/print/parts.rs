@@ -13,7 +13,6 @@ use super::super::views::{
 use super::anchors::Anchors;
 use super::fragment::Fragments;
 use crate::analyse::Severity;
-use crate::model::EntityKind;
 
 /// A link: `name`, `url` (after `root`, which is empty here) and `ref`.
 #[derive(Serialize)]
@@ -61,7 +60,7 @@ pub struct PrintClaim<'a> {
     pub source: PrintLink<'a>,
     pub quote: &'a str,
     pub speaker: Option<PrintLink<'a>>,
-    pub speaker_kind: Option<EntityKind>,
+    pub speaker_kind: Option<&'a str>,
     pub date: Option<&'a str>,
     pub as_of: Option<&'a str>,
     pub modality: Option<&'static str>,
@@ -91,7 +90,7 @@ impl<'a> PrintClaim<'a> {
             source: PrintLink::new(&c.source, anchors),
             quote: &c.quote,
             speaker: c.speaker.as_ref().map(|s| PrintLink::new(s, anchors)),
-            speaker_kind: c.speaker_kind,
+            speaker_kind: c.speaker_kind.as_deref(),
             date: c.date.as_deref(),
             as_of: c.as_of.as_deref(),
             modality: c.modality,
@@ -109,8 +108,8 @@ impl<'a> PrintClaim<'a> {
 #[derive(Serialize)]
 pub struct PrintEntity<'a> {
     pub id: &'a str,
-    pub kind: EntityKind,
-    pub kind_label: &'static str,
+    pub kind: &'a str,
+    pub kind_label: &'a str,
     pub name: &'a str,
     /// As on its page (`partials/facts.html`), with in-page links.
     pub facts: Vec<PrintFact<'a>>,
@@ -132,8 +131,8 @@ impl<'a> PrintEntity<'a> {
         let claim = |c: &&ClaimView| claims.get(c.claim.0).and_then(Option::as_ref);
         PrintEntity {
             id: &e.id,
-            kind: e.kind,
-            kind_label: e.kind_label,
+            kind: &e.kind,
+            kind_label: &e.kind_label,
             name: &e.name,
             facts: e.facts.iter().map(|f| PrintFact::new(f, anchors)).collect(),
             summary_html,
