@@ -141,6 +141,120 @@ impl Kinds {
     }
 }
 
+/// The reliability of a source on the NATO (Admiralty) scale, A to F.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reliability(char);
+
+/// The credibility of information on the same scale, 1 to 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credibility(u8);
+
+impl Reliability {
+    /// Every grade and its meaning, for the legend on the sources page.
+    pub const SCALE: [(char, &'static str); 6] = [
+        ('A', "completely reliable"),
+        ('B', "usually reliable"),
+        ('C', "fairly reliable"),
+        ('D', "not usually reliable"),
+        ('E', "unreliable"),
+        ('F', "reliability cannot be judged"),
+    ];
+
+    pub fn parse(c: char) -> Option<Self> {
+        let c = c.to_ascii_uppercase();
+        Self::SCALE
+            .iter()
+            .any(|(g, _)| *g == c)
+            .then_some(Reliability(c))
+    }
+
+    pub fn letter(self) -> char {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        (Self::SCALE.iter())
+            .find(|(g, _)| *g == self.0)
+            .map_or("", |(_, m)| m)
+    }
+}
+
+impl Credibility {
+    /// Every grade and its meaning.
+    pub const SCALE: [(u8, &'static str); 6] = [
+        (1, "confirmed by other sources"),
+        (2, "probably true"),
+        (3, "possibly true"),
+        (4, "doubtful"),
+        (5, "improbable"),
+        (6, "truth cannot be judged"),
+    ];
+
+    pub fn new(n: u8) -> Option<Self> {
+        (1..=6).contains(&n).then_some(Credibility(n))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        (Self::SCALE.iter())
+            .find(|(g, _)| *g == self.0)
+            .map_or("", |(_, m)| m)
+    }
+}
+
+/// An analyst's grade: a source's reliability and, for a claim or as a source's default,
+/// the information's credibility (`B2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grade {
+    pub reliability: Reliability,
+    pub credibility: Option<Credibility>,
+}
+
+impl Grade {
+    /// `B` or `B2`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut chars = text.trim().chars();
+        let reliability = Reliability::parse(chars.next()?)?;
+        let rest = chars.as_str();
+        let credibility = match rest {
+            "" => None,
+            _ => Some(Credibility::new(rest.parse().ok()?)?),
+        };
+        Some(Grade {
+            reliability,
+            credibility,
+        })
+    }
+
+    /// `B2`, or `B` without a credibility.
+    pub fn code(self) -> String {
+        match self.credibility {
+            Some(c) => format!("{}{}", self.reliability.letter(), c.number()),
+            None => self.reliability.letter().to_string(),
+        }
+    }
+
+    /// `usually reliable source; probably true`.
+    pub fn meaning(self) -> String {
+        let source = format!("{} source", self.reliability.meaning());
+        match self.credibility {
+            Some(c) => format!("{source}; {}", c.meaning()),
+            None => source,
+        }
+    }
+
+    /// This grade with a claim's own credibility, when it has one.
+    pub fn with(self, credibility: Option<Credibility>) -> Self {
+        Grade {
+            credibility: credibility.or(self.credibility),
+            ..self
+        }
+    }
+}
+
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -344,6 +458,8 @@ pub struct Source {
     pub ai_images: bool,
     pub ai_note: Option<String>,
     pub reliability: Option<String>,
+    /// The analyst's grade of the source.
+    pub grade: Option<Grade>,
     pub noise: Vec<String>,
 }
 
@@ -379,6 +495,8 @@ pub struct Claim {
     pub as_of: Option<DateSpan>,
     /// How strongly the source states it; `None` when the analyst did not say.
     pub modality: Option<Modality>,
+    /// The analyst's credibility of this claim, when it differs from its source's grade.
+    pub credibility: Option<Credibility>,
     pub note: Option<String>,
     pub origin: Origin,
 }
@@ -606,6 +724,24 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grades_follow_the_admiralty_scale() {
+        let b2 = Grade::parse("B2").expect("B2 is a grade");
+        assert_eq!(b2.code(), "B2");
+        assert_eq!(b2.meaning(), "usually reliable source; probably true");
+        assert_eq!(Grade::parse("f").map(|g| g.code()), Some("F".into()));
+        for bad in ["", "G", "B0", "B7", "2B", "BB", "B22"] {
+            assert!(Grade::parse(bad).is_none(), "{bad:?} is not a grade");
+        }
+        // A claim's own credibility replaces its source's; without one the source's holds.
+        let c5 = Credibility::new(5);
+        assert_eq!(b2.with(c5).code(), "B5");
+        assert_eq!(b2.with(None).code(), "B2");
+        let b = Grade::parse("B").expect("B is a grade");
+        assert_eq!(b.with(None).code(), "B");
+        assert!(Credibility::new(0).is_none() && Credibility::new(7).is_none());
+    }
 
     #[test]
     fn dates_are_checked() {

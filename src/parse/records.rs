@@ -290,6 +290,9 @@ pub struct RawSource {
     #[serde(default)]
     pub ai_generated: RawAiGenerated,
     pub reliability: Option<String>,
+    /// The analyst's grade on the Admiralty scale: `B` (reliability), or `B2` (with the
+    /// credibility of its claims).
+    pub grade: Option<String>,
     #[serde(default)]
     pub noise: Vec<String>,
     #[serde(skip)]
@@ -312,6 +315,8 @@ pub struct RawClaim {
     pub as_of: Option<String>,
     pub modality: Option<String>,
     pub complete: Option<bool>,
+    /// The analyst's credibility of this claim, 1-6 on the Admiralty scale.
+    pub credibility: Option<u8>,
     pub note: Option<String>,
     #[serde(skip)]
     pub pos: RecordPos,

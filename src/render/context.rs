@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::timeline::TimelineEntry;
 use super::urls::Route;
-use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link};
+use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link};
 use crate::analyse::Severity;
-use crate::model::Model;
+use crate::model::{Credibility, Model, Reliability};
 
 /// The briefing, as every page shows it.
 #[derive(Serialize)]
@@ -149,6 +149,43 @@ pub struct ListContext<'a> {
     pub kind: &'a str,
     /// In list order (sources as written, the others by name).
     pub entries: Vec<ListEntry<'a>>,
+    /// On the sources page, when a source is graded: the Admiralty scale, reliability
+    /// (`A`, meaning) and credibility (`1`, meaning).
+    pub scale: Option<Scale>,
+}
+
+/// The grading scale the sources page explains.
+#[derive(Serialize)]
+pub struct Scale {
+    pub reliability: Vec<ScaleEntry>,
+    pub credibility: Vec<ScaleEntry>,
+}
+
+/// One grade of the scale: `B`, `usually reliable`.
+#[derive(Serialize)]
+pub struct ScaleEntry {
+    pub grade: String,
+    pub meaning: &'static str,
+}
+
+impl Scale {
+    /// The NATO (Admiralty) scale.
+    pub fn admiralty() -> Self {
+        Scale {
+            reliability: (Reliability::SCALE.iter())
+                .map(|(g, m)| ScaleEntry {
+                    grade: g.to_string(),
+                    meaning: m,
+                })
+                .collect(),
+            credibility: (Credibility::SCALE.iter())
+                .map(|(g, m)| ScaleEntry {
+                    grade: g.to_string(),
+                    meaning: m,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// An entity in its kind's list.
@@ -161,6 +198,8 @@ pub struct ListEntry<'a> {
     pub discrepancies: usize,
     /// A source's title.
     pub note: Option<&'a str>,
+    /// A source's grade.
+    pub grade: Option<&'a GradeView>,
 }
 
 /// `claims.html`, every claim.

@@ -13,7 +13,8 @@ use crate::model::{Details, EntityId, KindInfo, Model, Value};
 
 /// The version of the `facts.json` schema: 2 added typed values (quantities, date spans,
 /// lists), `as_of`, `modality`, outcomes with severities and resolutions, and the legend;
-/// 3 the declared kinds of entity (`kinds`) and each entity's `part_of` and `attributes`.
+/// 3 the declared kinds of entity (`kinds`), each entity's `part_of` and `attributes`, and
+/// the analyst's grades of sources and claims (`grade`).
 pub const FACTS_VERSION: u32 = 3;
 
 #[derive(Serialize)]
@@ -63,6 +64,8 @@ struct SourceOut<'a> {
     relays: Vec<&'a str>,
     ai_generated_text: bool,
     ai_generated_images: bool,
+    /// The analyst's grade on the Admiralty scale (`B`, `B2`).
+    grade: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +84,8 @@ struct ClaimOut<'a> {
     date: Option<String>,
     as_of: Option<String>,
     modality: Option<&'static str>,
+    /// Its source's grade with the claim's own credibility (`B3`).
+    grade: Option<String>,
     uncorroborated: bool,
     discrepancies: Vec<&'a str>,
 }
@@ -169,6 +174,7 @@ fn entities<'a>(ctx: &Ctx<'a>) -> Vec<EntityOut<'a>> {
                     relays: s.relays.iter().map(|r| id(*r)).collect(),
                     ai_generated_text: s.ai_text,
                     ai_generated_images: s.ai_images,
+                    grade: s.grade.map(|g| g.code()),
                 }),
                 _ => None,
             },
@@ -203,6 +209,7 @@ fn claims<'a>(ctx: &Ctx<'a>) -> Vec<ClaimOut<'a>> {
             date: c.date.map(|d| d.to_string()),
             as_of: c.as_of.map(|d| d.to_string()),
             modality: c.modality.map(|m| m.name()),
+            grade: super::views::grade(model, c.source).map(|g| g.with(c.credibility).code()),
             uncorroborated: ctx.analysis.uncorroborated[i],
             discrepancies: ctx.analysis.by_claim[i]
                 .iter()

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::context::{
     Base, ClaimContext, ClaimGroup, ClaimsContext, DiscrepanciesContext, EntityContext,
-    IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, PlainContext,
+    IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, PlainContext, Scale,
     TimelineContext,
 };
 use super::shared::Views;
@@ -67,6 +67,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 base: with_views(v, route, model.kind(kind).plural.as_str()),
                 kind: &model.kind(kind).key,
                 entries: list_entries(v, kind),
+                scale: (kind == EntityKind::Source && graded(model)).then(Scale::admiralty),
             };
             write(v, "list.html", path, &context)
         }
@@ -193,6 +194,11 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
     write(v, "index.html", path, &context)
 }
 
+/// Whether the analyst graded any source.
+fn graded(model: &Model) -> bool {
+    (model.entities.iter()).any(|e| matches!(&e.details, Details::Source(s) if s.grade.is_some()))
+}
+
 fn list_entries<'a>(v: &'a Views<'a>, kind: EntityKind) -> Vec<ListEntry<'a>> {
     let ctx = v.core.ctx;
     let model = ctx.model;
@@ -207,6 +213,7 @@ fn list_entries<'a>(v: &'a Views<'a>, kind: EntityKind) -> Vec<ListEntry<'a>> {
                 Details::Source(s) => Some(s.title.as_str()),
                 _ => None,
             },
+            grade: v.entities[e.0].grade.as_ref(),
         })
         .collect()
 }

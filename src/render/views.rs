@@ -10,7 +10,7 @@ use super::urls::{self, Route};
 use super::{Ctx, flags, highlight::highlight, markdown};
 use crate::analyse::{Discrepancy, DiscrepancyKind, Severity};
 use crate::model::{
-    Backlink, ClaimId, Details, EntityId, EntityKind, Model, Origin, Source, Value,
+    Backlink, ClaimId, Details, EntityId, EntityKind, Grade, Model, Origin, Source, Value,
 };
 use crate::resolve::QuoteCheck;
 
@@ -43,6 +43,44 @@ impl<'a> Href<'a> {
 pub struct Link {
     pub name: String,
     pub url: String,
+    /// A source's grade (of the claim, where the link is a claim's source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<GradeView>,
+}
+
+impl Link {
+    /// A link to something that is not a source: no grade.
+    pub fn plain(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Link {
+            name: name.into(),
+            url: url.into(),
+            grade: None,
+        }
+    }
+}
+
+/// An analyst's grade as shown beside a source's name: `B2`, and what it means.
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeView {
+    pub code: String,
+    pub meaning: String,
+}
+
+impl From<Grade> for GradeView {
+    fn from(g: Grade) -> Self {
+        GradeView {
+            code: g.code(),
+            meaning: g.meaning(),
+        }
+    }
+}
+
+/// A source's grade, or `None` for any other entity or an ungraded source.
+pub fn grade(model: &Model, e: EntityId) -> Option<Grade> {
+    match &model.entity(e).details {
+        Details::Source(s) => s.grade,
+        _ => None,
+    }
 }
 
 /// The YAML record a page comes from, highlighted (for pages that show it).
@@ -202,6 +240,8 @@ pub struct EntityView<'a> {
     /// The kind's key (`country`, `vessel`) and label (`Country`, `Vessel`).
     pub kind: String,
     pub kind_label: String,
+    /// A source's grade.
+    pub grade: Option<GradeView>,
     pub name: String,
     pub aliases: Vec<String>,
     pub url: String,
@@ -224,6 +264,16 @@ pub fn link(ctx: &Ctx, e: EntityId) -> Link {
     Link {
         name: ctx.model.entity(e).name.clone(),
         url: urls::entity(ctx.model, e),
+        grade: grade(ctx.model, e).map(GradeView::from),
+    }
+}
+
+/// A claim's source, graded with the claim's own credibility where it has one.
+pub fn claim_source(ctx: &Ctx, c: ClaimId) -> Link {
+    let claim = ctx.model.claim(c);
+    Link {
+        grade: grade(ctx.model, claim.source).map(|g| g.with(claim.credibility).into()),
+        ..link(ctx, claim.source)
     }
 }
 
@@ -384,7 +434,7 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         kind: claim.value.kind_name(),
         value: model.display_value(&claim.value),
         value_url,
-        source: link(ctx, claim.source),
+        source: claim_source(ctx, c),
         quote: claim.quote.clone(),
         speaker: claim.speaker.map(|s| link(ctx, s)),
         speaker_kind: (claim.speaker).map(|s| model.kind(model.entity(s).kind).key.clone()),
@@ -427,6 +477,7 @@ pub fn entity<'a>(
         id: entity.id.clone(),
         kind: model.kind(entity.kind).key.clone(),
         kind_label: model.kind(entity.kind).label.clone(),
+        grade: grade(model, e).map(GradeView::from),
         name: entity.name.clone(),
         aliases: entity.aliases.clone(),
         url: urls::entity(model, e),
@@ -471,12 +522,9 @@ pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyVie
                     .map(|c| {
                         let claim = model.claim(*c);
                         QuoteView {
-                            claim: Link {
-                                name: claim.id.clone(),
-                                url: urls::claim(model, *c),
-                            },
+                            claim: Link::plain(&claim.id, urls::claim(model, *c)),
                             quote: claim.quote.clone(),
-                            source: self::link(ctx, claim.source),
+                            source: claim_source(ctx, *c),
                         }
                     })
                     .collect(),
@@ -628,6 +676,8 @@ fn source_facts(ctx: &Ctx, s: &Source) -> Vec<Option<FactView>> {
     };
     facts.push(fact("AI generation", vec![item(ai, None)]));
     facts.push(fact("AI note", text(&s.ai_note)));
+    let grade = s.grade.map(|g| format!("{}: {}", g.code(), g.meaning()));
+    facts.push(fact("Grade", text(&grade)));
     facts.push(fact("Reliability", text(&s.reliability)));
     facts.push(fact(
         "Not article text",
@@ -646,26 +696,26 @@ pub fn backlinks(ctx: &Ctx, e: EntityId) -> Vec<Link> {
         .iter()
         .map(|b| match b {
             Backlink::Entity(other) => link(ctx, *other),
-            Backlink::Page(p) => Link {
-                name: ctx.model.pages[p.0].title.clone(),
-                url: Route::of_page(ctx.model, *p).url(ctx.model).into_owned(),
-            },
+            Backlink::Page(p) => Link::plain(
+                &ctx.model.pages[p.0].title,
+                Route::of_page(ctx.model, *p).url(ctx.model),
+            ),
             Backlink::Claim(c) => {
                 let claim = ctx.model.claim(*c);
                 let subject = &ctx.model.entity(claim.subject).name;
-                Link {
-                    name: format!("{subject}: {}", ctx.model.property_label(&claim.property)),
-                    url: urls::claim(ctx.model, *c),
-                }
+                Link::plain(
+                    format!("{subject}: {}", ctx.model.property_label(&claim.property)),
+                    urls::claim(ctx.model, *c),
+                )
             }
             Backlink::Note(n) => {
                 let anchor = markdown::note_anchor(ctx, *n);
                 let title = ctx.analysis.by_note[*n]
                     .map(|d| disc_link(ctx, d, &ctx.analysis.discrepancies[d]).title);
-                Link {
-                    name: title.unwrap_or_else(|| anchor.to_string()),
-                    url: urls::on_discrepancies(anchor),
-                }
+                Link::plain(
+                    title.unwrap_or_else(|| anchor.to_string()),
+                    urls::on_discrepancies(anchor),
+                )
             }
         })
         .collect()

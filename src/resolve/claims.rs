@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use super::{NOTE_KINDS, Resolver, slugify};
+use super::{NOTE_KINDS, Resolver, SCALE_HELP, slugify};
 use crate::diag::did_you_mean;
 use crate::model::{
-    Claim, ClaimId, EntityKind, Kind, Modality, Note, Property, Resolution, STATUSES, Target,
-    Value, normalise_text,
+    Claim, ClaimId, Credibility, EntityKind, Kind, Modality, Note, Property, Resolution, STATUSES,
+    Target, Value, normalise_text,
 };
 use crate::parse::markdown::is_slug;
 use crate::parse::records::{RawClaim, RawScalar, RawValue, RecordPos};
@@ -34,6 +34,18 @@ impl Resolver<'_> {
                 .as_deref()
                 .and_then(|d| self.date(d, &c.pos, "as_of"));
             let modality = c.modality.as_deref().and_then(|m| self.modality(m, &c.pos));
+            let credibility = c.credibility.and_then(|n| {
+                let grade = Credibility::new(n);
+                if grade.is_none() {
+                    let loc = self.raw.field_loc(&c.pos, "credibility");
+                    self.diags.error(
+                        &loc,
+                        format!("`{n}` is not a credibility"),
+                        Some(SCALE_HELP.into()),
+                    );
+                }
+                grade
+            });
             if c.quote.trim().is_empty() {
                 let loc = self.raw.field_loc(&c.pos, "quote");
                 self.diags.error(
@@ -70,6 +82,7 @@ impl Resolver<'_> {
                 date,
                 as_of,
                 modality,
+                credibility,
                 note: c.note.clone(),
                 origin: self.origin(&c.pos),
             });

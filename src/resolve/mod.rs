@@ -16,8 +16,8 @@ use std::path::Path;
 use crate::config::{BaseUrl, Config, capitalised};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::model::{
-    Attribute, Custom, Date, DateSpan, Details, Entity, EntityId, EntityKind, Kind, KindInfo,
-    Kinds, Model, Organization, Origin, PageId, Person, Place, Property, Source, Target,
+    Attribute, Custom, Date, DateSpan, Details, Entity, EntityId, EntityKind, Grade, Kind,
+    KindInfo, Kinds, Model, Organization, Origin, PageId, Person, Place, Property, Source, Target,
     normalise_text,
 };
 use crate::parse::RawBriefing;
@@ -671,6 +671,18 @@ impl Resolver<'_> {
                 continue;
             };
             let date = s.date.as_deref().and_then(|d| self.date(d, &s.pos, "date"));
+            let grade = s.grade.as_deref().and_then(|g| {
+                let grade = Grade::parse(g);
+                if grade.is_none() {
+                    let loc = self.raw.field_loc(&s.pos, "grade");
+                    self.diags.error(
+                        &loc,
+                        format!("`{g}` is not a grade"),
+                        Some(SCALE_HELP.into()),
+                    );
+                }
+                grade
+            });
             let relays = (s.relays.iter().enumerate())
                 .filter_map(|(n, r)| {
                     let field = format!("relays.{n}");
@@ -691,6 +703,7 @@ impl Resolver<'_> {
                 ai_images: s.ai_generated.images,
                 ai_note: s.ai_generated.note.clone(),
                 reliability: s.reliability.clone(),
+                grade,
                 noise: s.noise.clone(),
             }));
         }
@@ -923,11 +936,15 @@ fn empty_source() -> Source {
         ai_images: false,
         ai_note: None,
         reliability: None,
+        grade: None,
         noise: Vec::new(),
     }
 }
 
 /// A slug suggestion for a malformed id.
+/// How to write a grade on the Admiralty scale.
+const SCALE_HELP: &str = "a grade is a source's reliability, A (completely reliable) to F (cannot be judged), optionally followed by the credibility of its information, 1 (confirmed by other sources) to 6 (cannot be judged): `B`, `B2`; a claim's `credibility:` is the number alone";
+
 /// The fields every entity of a declared kind may have.
 const CUSTOM_FIELDS: [&str; 4] = ["id", "name", "aliases", "part_of"];
 

@@ -258,6 +258,11 @@ catalogue! { bad:
     note_block_holds_a_source_line => extra("claims:\n  - id: n\n    subject: ruritania\n    property: statement\n    value: x\n    note: |\n      source: inside the note\n    source: nowhere\n    quote: start making widgets next year\n");
     unknown_claim_in_note => extra("notes:\n  - id: n\n    claims: [alpha-start, alpha-strat]\n    note: A typo.\n");
     bad_record_keeps_its_file => claims("    value: 2023\n    source: beta\n", "    value: [2023]\n    source: beta\n");
+    // Grades on the Admiralty scale.
+    grade_not_on_the_scale => |f: &Fixture| {
+        f.replace("content/sources.yaml", "  - id: alpha\n", "  - id: alpha\n    grade: G7\n");
+    };
+    credibility_not_on_the_scale => claims(ALPHA_YEAR, "    value: 2026\n    credibility: 9\n    source: alpha\n");
     // Declared kinds of entity (`kinds:` in dossier.yaml).
     kind_attribute_not_declared => |f: &Fixture| {
         f.append("dossier.yaml", "kinds:\n  - id: vessel\n    attributes:\n      - id: imo\n");

@@ -393,3 +393,38 @@ fn a_declared_kind_has_its_pages_list_and_facts() {
     assert_eq!(entity["kind"], "vessel");
     assert_eq!(entity["attributes"]["imo"], "9123456");
 }
+
+#[test]
+fn grades_show_beside_sources_and_in_facts() {
+    let (_fixture, site) = build();
+    let list = site.html("sources/index.html");
+    assert_eq!(texts(&list, "ul.entity-list .grade"), ["B2", "C"]);
+    assert_eq!(
+        texts(&list, "#grades dl").len(),
+        2,
+        "both scales are explained"
+    );
+    assert_eq!(texts(&list, "#grades dt .grade").len(), 12);
+    let tide = site.html("sources/src-tide.html");
+    assert_eq!(texts(&tide, "p.kicker .grade"), ["B2"]);
+    assert_eq!(
+        hrefs(&tide, "p.kicker a.grade"),
+        ["../sources/index.html#grades"]
+    );
+    let facts = facts(&site);
+    let find = |list: &str, id: &str| {
+        (facts[list].as_array().into_iter().flatten())
+            .find(|e| e["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {list}"))
+    };
+    assert_eq!(find("entities", "src-tide")["source"]["grade"], "B2");
+    assert_eq!(
+        find("entities", "src-harbour")["source"]["grade"],
+        Value::Null
+    );
+    // A claim's own credibility replaces its source's; a source without one gives its letter.
+    assert_eq!(find("claims", "wire-crew")["grade"], "C4");
+    assert_eq!(find("claims", "wire-length")["grade"], "C");
+    assert_eq!(find("claims", "harbour-aboard")["grade"], Value::Null);
+}
