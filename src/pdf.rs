@@ -2,6 +2,7 @@
 //! view (`print/index.html`) to PDF with headless Chromium. The PDF is written beside its
 //! destination and moved into place only when Chromium has produced a whole file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -120,18 +121,41 @@ fn executable(path: &Path) -> bool {
     }
 }
 
-/// Runs Chromium on `page` and moves the PDF it writes to `output`.
+/// The most times the view is printed to settle its page numbers.
+const PASSES: usize = 3;
+
+/// Prints `page` and moves the PDF to `output`. The first print's outline (its bookmarks, one
+/// per heading) says on which page each numbered section begins; the view is then printed
+/// again with those pages in its contents and cross-references (`p. 12` for `§2.5`), until
+/// the pages stay where they are (at most [`PASSES`] times).
 fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
-    let parent = crate::write::existing_parent(output)?;
-    let partial = tempfile::Builder::new()
-        .prefix(".dossier-pdf-")
-        .suffix(".part")
-        .tempfile_in(parent)
-        .map_err(write_err(parent))?;
+    let html = std::fs::read_to_string(page).map_err(crate::error::read_err(page))?;
+    let paged = page.with_file_name("paged.html");
+    let mut pdf = chromium(chrome, page, work)?;
+    let mut pages = section_pages(&pdf);
+    for _ in 1..PASSES {
+        if pages.is_empty() {
+            break;
+        }
+        std::fs::write(&paged, with_pages(&html, &pages)).map_err(write_err(&paged))?;
+        pdf = chromium(chrome, &paged, work)?;
+        let now = section_pages(&pdf);
+        if now == pages {
+            break;
+        }
+        pages = now;
+    }
+    persist(&pdf, output)
+}
+
+/// Runs Chromium once on `page`, returning the PDF it wrote.
+fn chromium(chrome: &Path, page: &Path, work: &Path) -> Result<Vec<u8>> {
+    let pdf = work.join("print.pdf");
+    let _ = std::fs::remove_file(&pdf);
     let log_path = work.join("chromium.log");
     let log = std::fs::File::create(&log_path).map_err(write_err(&log_path))?;
     let mut child = Command::new(chrome)
-        .args(chrome_args(work, partial.path()))
+        .args(chrome_args(work, &pdf))
         .arg(file_url(page)?)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -142,7 +166,7 @@ fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
             source,
         })?;
     let status = wait(&mut child, chrome)?;
-    let written = std::fs::read(partial.path()).unwrap_or_default();
+    let written = std::fs::read(&pdf).unwrap_or_default();
     if !status.success() || !written.starts_with(b"%PDF") {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(12).collect();
@@ -157,6 +181,18 @@ fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
             },
         });
     }
+    Ok(written)
+}
+
+/// Writes `pdf` beside `output` and moves it into place.
+fn persist(pdf: &[u8], output: &Path) -> Result<()> {
+    let parent = crate::write::existing_parent(output)?;
+    let mut partial = tempfile::Builder::new()
+        .prefix(".dossier-pdf-")
+        .suffix(".part")
+        .tempfile_in(parent)
+        .map_err(write_err(parent))?;
+    std::io::Write::write_all(&mut partial, pdf).map_err(write_err(partial.path()))?;
     // A temporary file is private (0600); the briefing is an ordinary document.
     #[cfg(unix)]
     {
@@ -169,6 +205,62 @@ fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
         source: e.error,
     })?;
     Ok(())
+}
+
+/// The page each numbered section (`2.5 Lithuania`) begins on, from the PDF's outline; empty
+/// when the PDF has none (a Chromium without `--generate-pdf-document-outline`).
+fn section_pages(pdf: &[u8]) -> BTreeMap<String, usize> {
+    let Ok(toc) = lopdf::Document::load_mem(pdf).and_then(|d| d.get_toc()) else {
+        return BTreeMap::new();
+    };
+    let mut pages = BTreeMap::new();
+    for entry in toc.toc {
+        let number = entry.title.split_whitespace().next().unwrap_or_default();
+        if is_section_number(number) {
+            pages.entry(number.to_string()).or_insert(entry.page);
+        }
+    }
+    pages
+}
+
+/// `1`, `2.5`: what the print view numbers its sections with.
+fn is_section_number(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The print view with page numbers: each `data-ref="§2.5"` (a cross-reference, shown after
+/// its link) becomes `data-ref="p. 12"`, and each `data-page="2.5"` (a contents entry) becomes
+/// `data-page="12"`. A section the outline does not know keeps its number.
+fn with_pages(html: &str, pages: &BTreeMap<String, usize>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = [("data-ref=\"§", "p. "), ("data-page=\"", "")]
+            .into_iter()
+            .filter_map(|(marker, prefix)| rest.find(marker).map(|at| (at, marker, prefix)))
+            .min_by_key(|(at, ..)| *at);
+        let Some((at, marker, prefix)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let start = at + marker.len();
+        let Some(len) = rest[start..].find('"') else {
+            out.push_str(rest);
+            return out;
+        };
+        let number = &rest[start..start + len];
+        out.push_str(&rest[..at]);
+        match pages.get(number) {
+            Some(page) => {
+                let attribute = &marker[..marker.find('"').unwrap_or(0) + 1];
+                out.push_str(&format!("{attribute}{prefix}{page}"));
+            }
+            None => out.push_str(&rest[at..start + len]),
+        }
+        rest = &rest[start + len..];
+    }
 }
 
 fn chrome_args(work: &Path, pdf: &Path) -> Vec<String> {
@@ -184,6 +276,7 @@ fn chrome_args(work: &Path, pdf: &Path) -> Vec<String> {
         "--disable-sync",
         "--disable-dev-shm-usage",
         "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",
     ]
     .iter()
     .map(|s| (*s).to_string())
@@ -252,6 +345,20 @@ mod tests {
     fn missing_chrome_is_explained() {
         let err = find_chrome(Some(Path::new("/nonexistent/chromium"))).expect_err("no such file");
         assert!(err.to_string().contains("--chrome"));
+    }
+
+    #[test]
+    fn page_numbers_replace_section_numbers() {
+        let pages = BTreeMap::from([("2".to_string(), 4), ("2.5".to_string(), 12)]);
+        let html = r##"<a href="#x" data-ref="§2.5">X</a> <a data-page="2">C</a> <a data-ref="§9.1">Y</a> data-ref="§2"##;
+        assert_eq!(
+            with_pages(html, &pages),
+            r##"<a href="#x" data-ref="p. 12">X</a> <a data-page="4">C</a> <a data-ref="§9.1">Y</a> data-ref="§2"##
+        );
+        assert!(is_section_number("2.15") && is_section_number("1"));
+        assert!(
+            !is_section_number("2.") && !is_section_number("Contents") && !is_section_number("")
+        );
     }
 
     #[test]
