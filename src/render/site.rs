@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::shared::Core;
+use super::shared::Views;
 use super::{OutputFile, export, highlight, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
@@ -28,10 +28,11 @@ pub fn report(
 }
 
 /// The files render generates besides the pages.
-pub fn generated(core: &Core) -> Result<Vec<OutputFile>, Error> {
+pub fn generated(views: &Views) -> Result<Vec<OutputFile>, Error> {
+    let core = views.core;
     let mut files = vec![
         export::facts_json(core.ctx, &core.discs)?,
-        search::index(core)?,
+        search::index(views)?,
         OutputFile {
             path: "highlight.css".into(),
             bytes: highlight::stylesheet().into_bytes(),

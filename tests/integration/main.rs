@@ -19,6 +19,7 @@ mod outcomes;
 mod output;
 mod quotes;
 mod refs;
+mod search;
 mod serve;
 mod server;
 mod support;
