@@ -11,6 +11,7 @@ mod flags;
 pub mod highlight;
 mod jobs;
 pub mod markdown;
+mod metadata;
 mod print;
 mod search;
 mod shared;

@@ -82,9 +82,9 @@ fn documents(v: &Views) -> Vec<Doc> {
     let model = ctx.model;
     let mut docs = Vec::new();
     if let Some(html) = &v.overview_html {
-        let title = v
-            .overview
-            .map_or(model.config.title.as_str(), |p| model.pages[p.0].title.as_str());
+        let title = v.overview.map_or(model.config.title.as_str(), |p| {
+            model.pages[p.0].title.as_str()
+        });
         docs.push(Doc {
             url: urls::OVERVIEW.into(),
             kind: "Overview",
@@ -236,7 +236,15 @@ fn collect(element: ElementRef, out: &mut String) {
             // Inline elements join words; anything else separates them.
             let inline = matches!(
                 e.name(),
-                "a" | "em" | "strong" | "code" | "span" | "sup" | "sub" | "abbr" | "mark" | "b"
+                "a" | "em"
+                    | "strong"
+                    | "code"
+                    | "span"
+                    | "sup"
+                    | "sub"
+                    | "abbr"
+                    | "mark"
+                    | "b"
                     | "i"
             );
             if !inline {

@@ -1,12 +1,12 @@
 //! Site assembly: the rendered pages with the generated files (`facts.json`, the search
-//! index, the highlighting stylesheet) and the theme's static files, checked for names the
+//! index, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the theme's static files, checked for names the
 //! write stage or another file system would trip on.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::shared::Views;
-use super::{OutputFile, export, highlight, search, theme};
+use super::{OutputFile, export, highlight, jobs, metadata, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
@@ -42,6 +42,9 @@ pub fn generated(views: &Views) -> Result<Vec<OutputFile>, Error> {
             bytes: Vec::new(),
         },
     ];
+    let sitemap = metadata::sitemap(core.ctx, &jobs::routes(core.ctx.model));
+    files.push(metadata::robots(core.ctx, sitemap.as_ref()));
+    files.extend(sitemap);
     if let Some(cname) = &core.ctx.model.config.cname {
         files.push(OutputFile {
             path: "CNAME".into(),

@@ -7,7 +7,10 @@ use crate::support::{Fixture, bundled_site, search_docs, search_index};
 fn the_bundled_index_holds_summaries_and_every_claim_of_a_speaker() {
     let (_dir, site) = bundled_site();
     let index = search_index(&site);
-    assert_eq!(index["index"]["version"], "0.9.5", "elasticlunr.js's format");
+    assert_eq!(
+        index["index"]["version"], "0.9.5",
+        "elasticlunr.js's format"
+    );
     assert_eq!(
         index["index"]["fields"],
         serde_json::json!(["title", "body", "source"])
@@ -64,7 +67,10 @@ fn the_bundled_index_holds_summaries_and_every_claim_of_a_speaker() {
     }
 
     // The overview and the discrepancies (with their notes) are documents too.
-    assert!(docs.iter().any(|d| d[0] == "index.html" && d[1] == "Overview"));
+    assert!(
+        docs.iter()
+            .any(|d| d[0] == "index.html" && d[1] == "Overview")
+    );
     let notes = facts["discrepancies"].as_array().expect("discrepancies");
     assert_eq!(
         docs.iter().filter(|d| d[1] == "Discrepancy").count(),
@@ -86,7 +92,10 @@ fn pages_notes_and_folded_names_are_indexed() {
         .find(|d| d[1] == "Page")
         .expect("the page is a document");
     assert_eq!(page[2], "About this briefing");
-    assert_eq!(page[3], "Written in Šiauliai, with care.", "stored as written");
+    assert_eq!(
+        page[3], "Written in Šiauliai, with care.",
+        "stored as written"
+    );
     let index = search_index(&site);
     let body = &index["index"]["index"]["body"]["root"];
     // Folded in the index: `siauliai` (the query is folded the same way in search.js).
@@ -98,13 +107,14 @@ fn pages_notes_and_folded_names_are_indexed() {
         "the folded token is indexed"
     );
     assert!(
-        docs.iter()
-            .any(|d| d[1] == "Person" && d[2] == "Jan Novák"),
+        docs.iter().any(|d| d[1] == "Person" && d[2] == "Jan Novák"),
         "{docs:?}"
     );
     assert!(site.exists("elasticlunr.min.js") && site.exists("search.js"));
     let search = site.text("search/index.html");
-    let lunr = search.find("elasticlunr.min.js").expect("the library is loaded");
+    let lunr = search
+        .find("elasticlunr.min.js")
+        .expect("the library is loaded");
     let script = search.find("search.js\"").expect("the search script");
     assert!(lunr < script, "elasticlunr loads before search.js");
     assert!(
