@@ -27,8 +27,14 @@ pub fn report(
     }
 }
 
-/// The files render generates besides the pages.
-pub fn generated(views: &Views) -> Result<Vec<OutputFile>, Error> {
+/// Generated files a briefing's `static/` may replace: its own `robots.txt` wins.
+const REPLACEABLE: [&str; 1] = ["robots.txt"];
+
+/// The files render generates besides the pages, but for those `static/` replaces.
+pub fn generated(
+    views: &Views,
+    static_files: &[(String, PathBuf)],
+) -> Result<Vec<OutputFile>, Error> {
     let core = views.core;
     let mut files = vec![
         export::facts_json(core.ctx, &core.discs)?,
@@ -51,6 +57,9 @@ pub fn generated(views: &Views) -> Result<Vec<OutputFile>, Error> {
             bytes: format!("{cname}\n").into_bytes(),
         });
     }
+    files.retain(|f| {
+        !(REPLACEABLE.contains(&f.path.as_str()) && static_files.iter().any(|(p, _)| *p == f.path))
+    });
     Ok(files)
 }
 

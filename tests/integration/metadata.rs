@@ -222,3 +222,22 @@ fn claim_reviews_use_absolute_urls_with_an_absolute_base() {
         }
     }
 }
+
+#[test]
+fn a_briefing_may_bring_its_own_robots_txt() {
+    let fixture = absolute_fixture();
+    fixture.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    let site = fixture.build();
+    assert_eq!(site.text("robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert!(site.exists("sitemap.xml"));
+    // A generated page still cannot be replaced.
+    fixture.write("static/sitemap.xml", "<urlset/>");
+    let run = fixture.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("static/sitemap.xml would replace the generated sitemap.xml"),
+        "{}",
+        run.stderr
+    );
+}
