@@ -399,6 +399,25 @@ fn search_ranks_the_bundled_briefing_with_snippets_from_file_urls() {
             "a claim shows its source: {claim}"
         );
 
+        // The browser's elasticlunr makes of every stored text the tokens the index holds:
+        // the Rust and JavaScript halves split, fold, trim and stem alike (fold as search.js).
+        let missing = js(
+            &c,
+            "const data = window.DOSSIER_SEARCH, idx = elasticlunr.Index.load(data.index);\
+             const fold = s => s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();\
+             const missing = new Set(); let total = 0;\
+             for (const [ref, doc] of Object.entries(data.index.documentStore.docs))\
+               for (const f of ['title', 'body', 'source'])\
+                 for (const t of idx.pipeline.run(elasticlunr.tokenizer(fold(doc[f] || '')))) {\
+                   total++; if (!idx.index[f].hasToken(t)) missing.add(t);\
+                 }\
+             return [total, [...missing]]",
+            vec![],
+        )
+        .await;
+        assert!(missing[0].as_u64().is_some_and(|n| n > 10_000), "{missing}");
+        assert_eq!(missing[1], json!([]), "tokens the index lacks");
+
         // Accents are folded in the query as in the index.
         input.clear().await.expect("clear");
         input.send_keys("niewiadow").await.expect("type");
