@@ -119,8 +119,8 @@ fn claim_review(ctx: &Ctx, index: usize, v: &DiscrepancyView, author: &Json) -> 
     review
 }
 
-/// Where a claim appeared: its source, as the `NewsArticle` its page describes, with its own address when it has
-/// one.
+/// Where a claim appeared: its source, as the `NewsArticle` its page describes, with its own
+/// address when it has one.
 fn appearance(ctx: &Ctx, s: EntityId) -> Json {
     let entity = ctx.model.entity(s);
     let mut work = json!({"@type": "NewsArticle", "name": entity.name});

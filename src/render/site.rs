@@ -1,6 +1,6 @@
 //! Site assembly: the rendered pages with the generated files (`facts.json`, the search
-//! index, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the theme's static files, checked for names the
-//! write stage or another file system would trip on.
+//! index, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the theme's static
+//! files, checked for names the write stage or another file system would trip on.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
