@@ -1,47 +1,171 @@
-// Dossier's search: filters the prebuilt index (search-index.js) in the browser.
-// Every word of the query must appear in an entry; case and diacritics are ignored.
+// Dossier's search: ranks the prebuilt index (search-index.js, an elasticlunr index with each
+// document's text) with elasticlunr.min.js, in the browser, with no server. Every word of the
+// query must match a document (a word matches the words it begins, after stemming); case and
+// diacritics are ignored, folded as src/render/search.rs folds the index. Results are built
+// as DOM nodes: no text of the briefing is ever parsed as HTML.
 (function () {
   "use strict";
-  var index = window.DOSSIER_SEARCH || [];
   var input = document.getElementById("q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   if (!input || !status || !list) return;
-  var root = "../";
-  function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  var data = window.DOSSIER_SEARCH;
+  if (!data || !window.elasticlunr) {
+    status.textContent = "The search index could not be loaded; every page is also reachable from the overview.";
+    return;
   }
-  var folded = index.map(function (e) { return fold(e.t + " " + e.x); });
-  var kinds = {
-    countries: "Country", people: "Person", organizations: "Organization",
-    sources: "Source", claims: "Claim", discrepancies: "Discrepancy"
+  var idx = window.elasticlunr.Index.load(data.index);
+  var store = idx.documentStore;
+  var config = {
+    fields: { title: { boost: 3 }, body: { boost: 1 }, source: { boost: 1 } },
+    bool: "OR",
+    expand: true
   };
-  function run() {
-    var words = fold(input.value).split(/\s+/).filter(Boolean);
-    list.textContent = "";
-    if (!words.length) {
-      status.textContent = index.length + " entries to search.";
-      return;
+  var root = "../";
+  var LIMIT = 100;
+  var SNIPPET_WORDS = 28;
+  var LETTERS = { "ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe" };
+
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[łøđıßæœ]/g, function (c) { return LETTERS[c]; });
+  }
+  // The index's tokens for a piece of folded text: trimmed, stop words dropped, stemmed.
+  function tokens(text) {
+    return idx.pipeline.run(window.elasticlunr.tokenizer(text));
+  }
+
+  // The query's words that can match anything (not stop words), and their stems.
+  function parse(query) {
+    var words = fold(query).split(/[\s\-]+/).filter(Boolean);
+    var terms = [];
+    var stems = [];
+    words.forEach(function (w) {
+      var t = tokens(w);
+      if (t.length) {
+        terms.push(w);
+        stems.push.apply(stems, t);
+      }
+    });
+    return { terms: terms, stems: stems };
+  }
+
+  // Ranked refs of the documents every term matches.
+  function find(terms) {
+    var ranked = idx.search(terms.join(" "), config);
+    if (terms.length > 1) {
+      terms.forEach(function (t) {
+        var hit = {};
+        idx.search(t, config).forEach(function (r) { hit[r.ref] = true; });
+        ranked = ranked.filter(function (r) { return hit[r.ref]; });
+      });
     }
-    var hits = [];
-    for (var i = 0; i < index.length && hits.length < 100; i++) {
-      var text = folded[i];
-      if (words.every(function (w) { return text.indexOf(w) !== -1; })) hits.push(index[i]);
-    }
-    status.textContent = hits.length === 100 ? "First 100 results." : hits.length + " result" + (hits.length === 1 ? "." : "s.");
-    hits.forEach(function (e) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = root + e.u;
-      a.textContent = e.t;
-      var kind = document.createElement("span");
-      kind.className = "muted";
-      kind.textContent = " · " + (kinds[e.k] || e.k);
-      li.appendChild(a);
-      li.appendChild(kind);
-      list.appendChild(li);
+    return ranked;
+  }
+
+  // Whether a word of the text is one the query matches: its token begins with a stem.
+  var cache = {};
+  function matches(word, stems) {
+    var key = fold(word);
+    if (!(key in cache)) cache[key] = tokens(key)[0] || "";
+    var t = cache[key];
+    return t !== "" && stems.some(function (s) { return t.indexOf(s) === 0; });
+  }
+
+  // Appends `words` (text split on white space) to `parent`, marking the matched ones.
+  function appendMarked(parent, words, stems) {
+    words.forEach(function (word, i) {
+      if (i > 0) parent.appendChild(document.createTextNode(" "));
+      var m = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u.exec(word);
+      if (m && m[2] && matches(m[2], stems)) {
+        if (m[1]) parent.appendChild(document.createTextNode(m[1]));
+        var mark = document.createElement("mark");
+        mark.textContent = m[2];
+        parent.appendChild(mark);
+        if (m[3]) parent.appendChild(document.createTextNode(m[3]));
+      } else {
+        parent.appendChild(document.createTextNode(word));
+      }
     });
   }
+
+  // The passage of `body` with the most matched words (starting a few words before one), as a
+  // paragraph.
+  function snippet(body, stems) {
+    var words = body.split(/\s+/).filter(Boolean);
+    var before = [0];
+    words.forEach(function (w, i) {
+      var m = /^[^\p{L}\p{N}]*(.*?)[^\p{L}\p{N}]*$/u.exec(w);
+      before.push(before[i] + (m && m[1] && matches(m[1], stems) ? 1 : 0));
+    });
+    var start = 0;
+    var most = 0;
+    for (var i = 0; i < words.length; i++) {
+      if (before[i + 1] === before[i]) continue;
+      var s = Math.max(0, i - 4);
+      var count = before[Math.min(words.length, s + SNIPPET_WORDS)] - before[s];
+      if (count > most) {
+        most = count;
+        start = s;
+      }
+    }
+    var end = Math.min(words.length, start + SNIPPET_WORDS);
+    var p = document.createElement("p");
+    p.className = "search-snippet";
+    if (start > 0) p.appendChild(document.createTextNode("… "));
+    appendMarked(p, words.slice(start, end), stems);
+    if (end < words.length) p.appendChild(document.createTextNode(" …"));
+    return p;
+  }
+
+  function result(ref, stems) {
+    var doc = store.getDoc(ref) || {};
+    var meta = data.docs[Number(ref)] || ["", ""];
+    var li = document.createElement("li");
+    var head = document.createElement("p");
+    head.className = "search-hit";
+    var kind = document.createElement("span");
+    kind.className = "search-kind";
+    kind.textContent = meta[1];
+    var a = document.createElement("a");
+    a.href = root + meta[0];
+    appendMarked(a, String(doc.title || "").split(/\s+/).filter(Boolean), stems);
+    head.appendChild(kind);
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(a);
+    li.appendChild(head);
+    if (doc.source) {
+      var source = document.createElement("p");
+      source.className = "search-source muted";
+      source.appendChild(document.createTextNode("Source: "));
+      appendMarked(source, String(doc.source).split(/\s+/), stems);
+      li.appendChild(source);
+    }
+    if (doc.body) li.appendChild(snippet(String(doc.body), stems));
+    return li;
+  }
+
+  function run() {
+    var query = input.value;
+    var parsed = parse(query);
+    list.textContent = "";
+    if (!query.trim()) {
+      status.textContent = data.docs.length + " pages, entities, claims and discrepancies to search.";
+      return;
+    }
+    if (!parsed.terms.length) {
+      status.textContent = "No results: the query has only words too common to search.";
+      return;
+    }
+    var hits = find(parsed.terms);
+    var shown = hits.slice(0, LIMIT);
+    var what = "“" + query.trim() + "”";
+    status.textContent = hits.length === 0 ? "No results for " + what + "." :
+      (hits.length > LIMIT ? "The first " + LIMIT + " of " + hits.length + " results" :
+        hits.length + " result" + (hits.length === 1 ? "" : "s")) + " for " + what + ", best first.";
+    shown.forEach(function (h) { list.appendChild(result(h.ref, parsed.stems)); });
+  }
+
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) input.value = q;
   input.addEventListener("input", run);

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::timeline::TimelineEntry;
-use super::urls::Route;
+use super::urls::{self, Route};
 use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link};
 use crate::analyse::Severity;
 use crate::model::{Credibility, Model, Reliability};
@@ -59,8 +59,14 @@ pub struct Counts {
 pub struct PageMeta<'a> {
     pub title: Cow<'a, str>,
     pub description: Option<&'a str>,
+    /// The description link previews show (`og:description`): `description`, else the
+    /// briefing's subtitle.
+    pub summary: Option<&'a str>,
     /// Where the page is written, relative to the site root.
     pub url: Cow<'a, str>,
+    /// The same made absolute with the base URL, when that is absolute (`og:url`, the
+    /// canonical link); never for the 404 page, served at any address.
+    pub absolute_url: Option<String>,
     /// Its navigation section: `overview`, a kind's folder (`countries`), `claims`,
     /// `discrepancies`, `timeline`, `pages`, `search`, `print` or `404`.
     pub section: &'a str,
@@ -85,15 +91,30 @@ impl<'a> Base<'a> {
         route: Route,
         title: impl Into<Cow<'a, str>>,
     ) -> Self {
+        let url = route.url(model);
+        let absolute_url = match route {
+            Route::NotFound => None,
+            _ => urls::absolute(model, &url),
+        };
         Base {
             site,
             root: route.root(model),
             page: PageMeta {
                 title: title.into(),
                 description: None,
-                url: route.url(model),
+                summary: site.subtitle,
+                url,
+                absolute_url,
                 section: route.section(model),
             },
+        }
+    }
+
+    /// Sets the page's description, which link previews show too.
+    pub fn describe(&mut self, description: Option<&'a str>) {
+        self.page.description = description;
+        if description.is_some() {
+            self.page.summary = description;
         }
     }
 }
@@ -236,6 +257,9 @@ pub struct DiscrepanciesContext<'a> {
     pub legend: Vec<LegendEntry>,
     /// The source-agreement matrix (inline SVG) of the flags, or empty.
     pub agreement_svg: String,
+    /// schema.org `ClaimReview`s (JSON-LD, safe inside `<script>`) of the discrepancies an
+    /// analyst gave a verdict, when there are any.
+    pub claim_reviews_json_ld: Option<String>,
 }
 
 /// One outcome in the legend.

@@ -12,7 +12,7 @@ use super::context::{
 };
 use super::shared::Views;
 use super::urls::{self, Route};
-use super::{OutputFile, charts, flags, markdown, print, timeline, views};
+use super::{OutputFile, charts, flags, markdown, metadata, print, timeline, views};
 use crate::analyse::{OUTCOMES, Severity};
 use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
 
@@ -90,6 +90,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 dismissed: with(None),
                 legend: legend(),
                 agreement_svg: charts::agreement(core.ctx, &core.discs),
+                claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views),
             };
             write(v, "discrepancies.html", path, &context)
         }
@@ -104,7 +105,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
         Route::Page(p) => {
             let page = &model.pages[p.0];
             let mut base = base(v, route, page.title.as_str());
-            base.page.description = page.description.as_deref();
+            base.describe(page.description.as_deref());
             let content_html = markdown::to_html(&page.body, &base.root, core.ctx);
             write(v, "page.html", path, &PageContext { base, content_html })
         }

@@ -11,6 +11,7 @@ mod flags;
 pub mod highlight;
 mod jobs;
 pub mod markdown;
+mod metadata;
 mod print;
 mod search;
 mod shared;
@@ -129,7 +130,7 @@ pub fn render_site(
             Err(err) => site::report(&err, overrides, &mut seen, diags),
         }
     }
-    site.files.extend(site::generated(&core)?);
+    site.files.extend(site::generated(&views, static_files)?);
     site.files.extend(site::builtin_static(static_files));
     site::check_output_paths(&site.files, static_files, diags);
     site.copies = static_files.to_vec();

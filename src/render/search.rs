@@ -1,59 +1,330 @@
-//! The search index: entities, claims (with their quotes) and discrepancies, written as a
-//! script (`search-index.js`) so the search page works on a static host and from `file://`.
+//! The search index: every text a reader sees (the overview and other pages, entities with
+//! their facts and summaries, claims with value, quote, speaker, source and note,
+//! discrepancies with their readings and the analysts' notes), as an elasticlunr index whose
+//! document store keeps each document's text once, for the snippets `search.js` shows.
+//! Written as a script (`search-index.js`) so the search page works on a static host and
+//! from `file://`; `elasticlunr.min.js` (the same library's JavaScript half) ranks the
+//! results in the browser.
+//!
+//! Text is folded the same way here and in `search.js` (decomposed, accents dropped, a few
+//! letters without a decomposition spelt in ASCII, lower case), so `Siauliai` finds
+//! `Šiauliai` and the other way round.
 
+use elasticlunr::{Index, IndexBuilder};
+use scraper::{ElementRef, Html};
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
-use super::shared::Core;
-use super::views::script_safe_json;
-use super::{OutputFile, urls};
+use super::shared::Views;
+use super::views::{ClaimView, DiscrepancyView, EntityView, script_safe_json};
+use super::{OutputFile, markdown, urls};
 use crate::error::Error;
-use crate::model::EntityId;
 
-#[derive(Serialize)]
-struct Entry<'a> {
-    /// Title shown in results.
-    t: String,
-    /// Kind: country, person, organization, source, claim, discrepancy.
-    k: &'a str,
+/// The fields of each document, in the order `add_doc` takes them: the title (boosted),
+/// the text and, for claims, the source's name.
+const FIELDS: [&str; 3] = ["title", "body", "source"];
+
+/// Longer tokens are not words (hashes, URLs) and only bloat the index.
+const MAX_TOKEN: usize = 80;
+
+/// Classes of elements whose text is not the page's own: inline flags and marks repeat the
+/// readings of a discrepancy, which has its own document.
+const SKIPPED_CLASSES: [&str; 3] = ["flag", "mark", "single-source"];
+
+/// A document of the index, before it is added.
+struct Doc {
     /// Site-relative URL.
-    u: String,
-    /// Further text searched: aliases, values, quotes, readings.
-    x: String,
+    url: String,
+    /// What it is, as results show it: `Country`, `Claim`, `Discrepancy`, `Page`...
+    kind: String,
+    title: String,
+    body: String,
+    source: String,
+}
+
+/// What `search.js` reads: the elasticlunr index (with each document's fields) and, per
+/// document ref (its position), its URL and kind.
+#[derive(Serialize)]
+struct SearchIndex {
+    /// `[url, kind]` per document.
+    docs: Vec<(String, String)>,
+    index: Index,
 }
 
 /// Builds `search-index.js`.
-pub fn index(s: &Core) -> Result<OutputFile, Error> {
-    let model = s.ctx.model;
-    let mut entries: Vec<Entry> = Vec::new();
-    for (i, e) in model.entities.iter().enumerate() {
-        entries.push(Entry {
-            t: e.name.clone(),
-            k: &model.kind(e.kind).folder,
-            u: urls::entity(model, EntityId(i)),
-            x: e.aliases.join(" "),
-        });
+pub fn index(v: &Views) -> Result<OutputFile, Error> {
+    let docs = documents(v);
+    let mut index = FIELDS
+        .iter()
+        .fold(IndexBuilder::new(), |b, f| {
+            b.add_field_with_tokenizer(f, Box::new(tokenize))
+        })
+        .build();
+    for (i, d) in docs.iter().enumerate() {
+        index.add_doc(&i.to_string(), [&d.title, &d.body, &d.source]);
     }
-    for c in &s.claims {
-        entries.push(Entry {
-            t: format!("{}: {} {}", c.subject.name, c.label, c.value),
-            k: "claims",
-            u: c.url.clone(),
-            x: format!("{} {}", c.quote, c.source.name),
-        });
-    }
-    for d in &s.disc_views {
-        let readings: Vec<&str> = d.readings.iter().map(|r| r.value.as_str()).collect();
-        entries.push(Entry {
-            t: d.link.title.clone(),
-            k: "discrepancies",
-            u: d.link.url.clone(),
-            x: format!("{} {}", d.link.label, readings.join(" ")),
-        });
-    }
-    let json = serde_json::to_value(&entries)
+    let out = SearchIndex {
+        docs: docs.into_iter().map(|d| (d.url, d.kind)).collect(),
+        index,
+    };
+    let json = serde_json::to_value(&out)
         .map_err(|e| Error::Other(format!("cannot serialise search-index.js: {e}")))?;
     Ok(OutputFile {
         path: "search-index.js".into(),
         bytes: format!("window.DOSSIER_SEARCH = {};\n", script_safe_json(&json)).into_bytes(),
     })
+}
+
+/// Every document, in a fixed order: pages, entities, claims, discrepancies.
+fn documents(v: &Views) -> Vec<Doc> {
+    let core = v.core;
+    let ctx = core.ctx;
+    let model = ctx.model;
+    let mut docs = Vec::new();
+    if let Some(html) = &v.overview_html {
+        let title = v.overview.map_or(model.config.title.as_str(), |p| {
+            model.pages[p.0].title.as_str()
+        });
+        docs.push(Doc {
+            url: urls::OVERVIEW.into(),
+            kind: "Overview".into(),
+            title: title.into(),
+            body: plain_text(html),
+            source: String::new(),
+        });
+    }
+    for (p, page) in model.pages.iter().enumerate() {
+        let route = urls::Route::of_page(model, crate::model::PageId(p));
+        if matches!(route, urls::Route::Page(_)) {
+            let html = markdown::to_html(&page.body, &route.root(model), ctx);
+            let mut body = page.description.clone().unwrap_or_default();
+            push_sentence(&mut body, &plain_text(&html));
+            docs.push(Doc {
+                url: page.url.clone(),
+                kind: "Page".into(),
+                title: page.title.clone(),
+                body,
+                source: String::new(),
+            });
+        }
+    }
+    docs.extend(v.entities.iter().map(entity));
+    docs.extend(core.claims.iter().map(claim));
+    docs.extend(core.disc_views.iter().map(discrepancy));
+    docs
+}
+
+fn entity(e: &EntityView) -> Doc {
+    let mut body = String::new();
+    for f in &e.facts {
+        let items: Vec<&str> = f.items.iter().map(|i| i.text.as_str()).collect();
+        push_sentence(&mut body, &format!("{}: {}", f.label, items.join(", ")));
+    }
+    if let Some(html) = &e.summary_html {
+        push_sentence(&mut body, &plain_text(html));
+    }
+    Doc {
+        url: e.url.clone(),
+        kind: e.kind_label.clone(),
+        title: e.name.clone(),
+        body,
+        source: String::new(),
+    }
+}
+
+fn claim(c: &ClaimView) -> Doc {
+    let mut body = format!("“{}”", c.quote);
+    if let Some(s) = &c.speaker {
+        body.push_str(" — ");
+        body.push_str(&s.name);
+    }
+    if let Some(d) = &c.date {
+        body.push_str(", ");
+        body.push_str(d);
+    }
+    body.push('.');
+    if let Some(a) = &c.as_of {
+        push_sentence(&mut body, &format!("As of {a}"));
+    }
+    if let Some(html) = &c.note_html {
+        push_sentence(&mut body, &plain_text(html));
+    }
+    Doc {
+        url: c.url.clone(),
+        kind: "Claim".into(),
+        title: format!("{}: {} {}", c.subject.name, c.label, c.value),
+        body,
+        source: c.source.name.clone(),
+    }
+}
+
+fn discrepancy(d: &DiscrepancyView) -> Doc {
+    let mut body = String::new();
+    let readings: Vec<String> = (d.readings.iter())
+        .map(|r| {
+            let sources: Vec<&str> = r.sources.iter().map(|s| s.name.as_str()).collect();
+            format!("{} ({})", r.value, sources.join(", "))
+        })
+        .collect();
+    push_sentence(
+        &mut body,
+        &format!("{}: {}", d.link.label, readings.join("; ")),
+    );
+    if let Some(verdict) = &d.verdict {
+        push_sentence(&mut body, &format!("Verdict: {verdict}"));
+    }
+    for n in &d.notes {
+        if let Some(t) = &n.title {
+            push_sentence(&mut body, t);
+        }
+        if let Some(html) = &n.html {
+            push_sentence(&mut body, &plain_text(html));
+        }
+    }
+    for q in d.readings.iter().flat_map(|r| &r.quotes) {
+        push_sentence(&mut body, &format!("“{}” ({})", q.quote, q.source.name));
+    }
+    Doc {
+        url: d.link.url.clone(),
+        kind: "Discrepancy".into(),
+        title: d.link.title.clone(),
+        body,
+        source: String::new(),
+    }
+}
+
+/// Appends `text` to `body` as a sentence of its own.
+fn push_sentence(body: &mut String, text: &str) {
+    let text = text.trim();
+    if text.is_empty() {
+        return;
+    }
+    if !body.is_empty() {
+        if !body.ends_with(['.', '!', '?', ':', '”']) {
+            body.push('.');
+        }
+        body.push(' ');
+    }
+    body.push_str(text);
+}
+
+/// The text of an HTML fragment as a reader sees it: blocks separated by spaces, runs of
+/// white space made one, the text of inline flags and marks left out.
+pub fn plain_text(html: &str) -> String {
+    let fragment = Html::parse_fragment(html);
+    let mut out = String::new();
+    collect(fragment.root_element(), &mut out);
+    let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A flag left out leaves the space before it: `“next year” , “by 2026”`.
+    for p in [",", ".", ";", ":", ")", "?", "!"] {
+        text = text.replace(&format!(" {p}"), p);
+    }
+    text
+}
+
+fn collect(element: ElementRef, out: &mut String) {
+    for child in element.children() {
+        if let Some(text) = child.value().as_text() {
+            out.push_str(text);
+        } else if let Some(el) = ElementRef::wrap(child) {
+            let e = el.value();
+            if matches!(e.name(), "script" | "style")
+                || SKIPPED_CLASSES.iter().any(|c| e.classes().any(|k| k == *c))
+            {
+                continue;
+            }
+            // Inline elements join words; anything else separates them.
+            let inline = matches!(
+                e.name(),
+                "a" | "em"
+                    | "strong"
+                    | "code"
+                    | "span"
+                    | "sup"
+                    | "sub"
+                    | "abbr"
+                    | "mark"
+                    | "b"
+                    | "i"
+            );
+            if !inline {
+                out.push(' ');
+            }
+            collect(el, out);
+            if !inline {
+                out.push(' ');
+            }
+        }
+    }
+}
+
+/// `text` in the form both halves of the search compare: decomposed (NFD), accents and other
+/// combining marks dropped, letters with no decomposition spelt in ASCII, lower case.
+/// `search.js` folds the query with the same rules.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        match c {
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'đ' | 'Đ' => out.push('d'),
+            'ı' => out.push('i'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Splits folded text into words as elasticlunr.js does (white space and `-`), without the
+/// overlong ones; elasticlunr's pipeline then trims, drops stop words and stems.
+fn tokenize(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|s| !s.is_empty() && s.len() <= MAX_TOKEN)
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_diacritics_and_case() {
+        assert_eq!(fold("Šiauliai"), "siauliai");
+        assert_eq!(fold("ZSP Niewiadów"), "zsp niewiadow");
+        assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Straße"), "strasse");
+    }
+
+    #[test]
+    fn tokens_split_on_space_and_dash() {
+        assert_eq!(
+            tokenize("Anti-personnel  mines\tŠiauliai"),
+            ["anti", "personnel", "mines", "siauliai"]
+        );
+        assert!(tokenize(&"x".repeat(MAX_TOKEN + 1)).is_empty());
+    }
+
+    #[test]
+    fn plain_text_separates_blocks_and_skips_flags() {
+        let html = "<h2>Border</h2><p>About <a href=\"x\">Kali</a>ningrad \
+                    <span class=\"flag\">⚑ conflict: 270 km</span>, today <sup class=\"mark\">◦</sup>.</p><ul><li>a</li><li>b</li></ul>";
+        assert_eq!(plain_text(html), "Border About Kaliningrad, today. a b");
+    }
+
+    #[test]
+    fn sentences_are_joined_with_full_stops() {
+        let mut body = String::new();
+        push_sentence(&mut body, "Kind: city");
+        push_sentence(&mut body, "  ");
+        push_sentence(&mut body, "Part of: Lithuania");
+        assert_eq!(body, "Kind: city. Part of: Lithuania");
+    }
 }

@@ -1,12 +1,12 @@
 //! Site assembly: the rendered pages with the generated files (`facts.json`, the search
-//! index, the highlighting stylesheet) and the theme's static files, checked for names the
-//! write stage or another file system would trip on.
+//! index, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the theme's static
+//! files, checked for names the write stage or another file system would trip on.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use super::shared::Core;
-use super::{OutputFile, export, highlight, search, theme};
+use super::shared::Views;
+use super::{OutputFile, export, highlight, jobs, metadata, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
@@ -27,11 +27,18 @@ pub fn report(
     }
 }
 
-/// The files render generates besides the pages.
-pub fn generated(core: &Core) -> Result<Vec<OutputFile>, Error> {
+/// Generated files a briefing's `static/` may replace: its own `robots.txt` wins.
+const REPLACEABLE: [&str; 1] = ["robots.txt"];
+
+/// The files render generates besides the pages, but for those `static/` replaces.
+pub fn generated(
+    views: &Views,
+    static_files: &[(String, PathBuf)],
+) -> Result<Vec<OutputFile>, Error> {
+    let core = views.core;
     let mut files = vec![
         export::facts_json(core.ctx, &core.discs)?,
-        search::index(core)?,
+        search::index(views)?,
         OutputFile {
             path: "highlight.css".into(),
             bytes: highlight::stylesheet().into_bytes(),
@@ -41,12 +48,18 @@ pub fn generated(core: &Core) -> Result<Vec<OutputFile>, Error> {
             bytes: Vec::new(),
         },
     ];
+    let sitemap = metadata::sitemap(core.ctx, &jobs::routes(core.ctx.model));
+    files.push(metadata::robots(core.ctx, sitemap.as_ref()));
+    files.extend(sitemap);
     if let Some(cname) = &core.ctx.model.config.cname {
         files.push(OutputFile {
             path: "CNAME".into(),
             bytes: format!("{cname}\n").into_bytes(),
         });
     }
+    files.retain(|f| {
+        !(REPLACEABLE.contains(&f.path.as_str()) && static_files.iter().any(|(p, _)| *p == f.path))
+    });
     Ok(files)
 }
 

@@ -332,6 +332,104 @@ fn search_finds_entities_and_quotes_in_the_browser() {
     });
 }
 
+/// The bundled briefing's search, from `file://` (no server): a summary's word is found with
+/// a highlighted snippet, and a speaker's name lists every claim of his.
+#[test]
+fn search_ranks_the_bundled_briefing_with_snippets_from_file_urls() {
+    let (dir, site) = crate::support::bundled_site();
+    let page = format!("file://{}", site.root.join("search/index.html").display());
+    in_browser("search_ranks_the_bundled_briefing", move |c| async move {
+        let _keep = dir;
+        c.goto(&format!("{page}?q=Kaliningrad"))
+            .await
+            .expect("open the search page");
+        wait_js(
+            &c,
+            "a result for Kaliningrad",
+            "return document.querySelectorAll('#search-results li').length > 0",
+        )
+        .await;
+        let marked = js(
+            &c,
+            "return [...document.querySelectorAll('#search-results .search-snippet mark')]\
+             .map(m => m.textContent)",
+            vec![],
+        )
+        .await;
+        let marked = marked.as_array().expect("marks");
+        assert!(
+            !marked.is_empty() && marked.iter().all(|m| m == "Kaliningrad"),
+            "snippets mark the word: {marked:?}"
+        );
+        let kinds = js(
+            &c,
+            "return [...document.querySelectorAll('#search-results .search-kind')].map(k => k.textContent)",
+            vec![],
+        )
+        .await;
+        assert!(
+            kinds
+                .as_array()
+                .is_some_and(|k| k.contains(&json!("Country"))),
+            "the summary of Lithuania is a result: {kinds}"
+        );
+
+        let input = c.find(Locator::Css("#q")).await.expect("the search box");
+        input.clear().await.expect("clear");
+        input.send_keys("Aleksa").await.expect("type");
+        wait_js(
+            &c,
+            "the claims Aleksa speaks in",
+            "return document.querySelectorAll('#search-results a[href*=\"claims/\"]').length >= 14",
+        )
+        .await;
+        let claim = js(
+            &c,
+            "const li = document.querySelector('#search-results a[href*=\"claims/\"]').closest('li');\
+             return [li.querySelector('.search-kind').textContent, \
+                     li.querySelector('.search-source').textContent]",
+            vec![],
+        )
+        .await;
+        assert_eq!(claim[0], "Claim");
+        assert!(
+            claim[1]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Source: Report")),
+            "a claim shows its source: {claim}"
+        );
+
+        // The browser's elasticlunr makes of every stored text the tokens the index holds:
+        // the Rust and JavaScript halves split, fold, trim and stem alike (fold as search.js).
+        let missing = js(
+            &c,
+            "const data = window.DOSSIER_SEARCH, idx = elasticlunr.Index.load(data.index);\
+             const fold = s => s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();\
+             const missing = new Set(); let total = 0;\
+             for (const [ref, doc] of Object.entries(data.index.documentStore.docs))\
+               for (const f of ['title', 'body', 'source'])\
+                 for (const t of idx.pipeline.run(elasticlunr.tokenizer(fold(doc[f] || '')))) {\
+                   total++; if (!idx.index[f].hasToken(t)) missing.add(t);\
+                 }\
+             return [total, [...missing]]",
+            vec![],
+        )
+        .await;
+        assert!(missing[0].as_u64().is_some_and(|n| n > 10_000), "{missing}");
+        assert_eq!(missing[1], json!([]), "tokens the index lacks");
+
+        // Accents are folded in the query as in the index.
+        input.clear().await.expect("clear");
+        input.send_keys("niewiadow").await.expect("type");
+        wait_js(
+            &c,
+            "ZSP Niewiadów",
+            "return [...document.querySelectorAll('#search-results a')].some(a => a.textContent === 'ZSP Niewiadów')",
+        )
+        .await;
+    });
+}
+
 #[test]
 fn live_reload_updates_the_page_and_shows_build_errors() {
     let server = Arc::new(Server::start("basic", &[]));

@@ -1,6 +1,6 @@
 //! A good briefing builds into a cross-linked site with flags where claims are disputed.
 
-use crate::support::{Fixture, hrefs, texts};
+use crate::support::{Fixture, hrefs, search_docs, search_index, texts};
 
 #[test]
 fn every_entity_claim_and_index_page_is_written() {
@@ -461,23 +461,13 @@ fn the_print_view_links_inside_itself_with_unique_ids() {
 fn search_index_covers_entities_claims_and_quotes() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
-    let index = site.text("search-index.js");
-    let json = index
-        .strip_prefix("window.DOSSIER_SEARCH = ")
-        .and_then(|s| s.trim_end().strip_suffix(';'))
-        .expect("index script");
-    let entries: serde_json::Value = serde_json::from_str(json).expect("json");
-    let entries = entries.as_array().expect("entries");
+    let docs = search_docs(&search_index(&site));
     assert!(
-        entries
-            .iter()
-            .any(|e| e["t"] == "Jan Novák" && e["u"] == "people/jan-novak.html")
+        docs.iter()
+            .any(|d| d[2] == "Jan Novák" && d[0] == "people/jan-novak.html" && d[1] == "Person")
     );
-    assert!(entries.iter().any(|e| {
-        e["k"] == "claims"
-            && e["x"]
-                .as_str()
-                .is_some_and(|x| x.contains("tens of thousands of new widgets"))
+    assert!(docs.iter().any(|d| {
+        d[1] == "Claim" && d[3].contains("tens of thousands of new widgets") && !d[4].is_empty()
     }));
     assert!(site.exists("search/index.html") && site.exists("search.js"));
 }

@@ -200,3 +200,56 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
         .map(|e| e.text().collect::<String>())
         .collect()
 }
+
+/// The repository's own briefing built into a temporary folder (with its content as it is,
+/// documents or not): the folder, to keep, and the site.
+pub fn bundled_site() -> (tempfile::TempDir, Site) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temporary folder");
+    let root = out.path().join("site");
+    let run = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("build")
+        .arg(repo)
+        .arg("--output")
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dossier");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    (out, Site { root })
+}
+
+/// The search index a site's `search-index.js` assigns: `docs` (`[url, kind]` per document
+/// ref) and `index` (elasticlunr's, with each document's fields in `documentStore.docs`).
+pub fn search_index(site: &Site) -> serde_json::Value {
+    let script = site.text("search-index.js");
+    let json = script
+        .strip_prefix("window.DOSSIER_SEARCH = ")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("search-index.js assigns window.DOSSIER_SEARCH");
+    serde_json::from_str(json).expect("search-index.js holds JSON")
+}
+
+/// The documents of a search index: (url, kind, title, body, source).
+pub fn search_docs(index: &serde_json::Value) -> Vec<[String; 5]> {
+    let docs = index["docs"].as_array().expect("docs");
+    let store = &index["index"]["documentStore"]["docs"];
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let doc = &store[i.to_string()];
+            [
+                s(&d[0]),
+                s(&d[1]),
+                s(&doc["title"]),
+                s(&doc["body"]),
+                s(&doc["source"]),
+            ]
+        })
+        .collect()
+}
