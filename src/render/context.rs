@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::charts::Agreement;
 use super::timeline::TimelineEntry;
 use super::urls::Route;
 use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link};
@@ -184,8 +185,10 @@ pub struct DiscrepanciesContext<'a> {
     /// Every outcome (`analyse::OUTCOMES`), for the legend (`#legend`) that inline flags
     /// refer to.
     pub legend: Vec<LegendEntry>,
-    /// The source-agreement matrix (inline SVG) of the flags, or empty.
-    pub agreement_svg: String,
+    /// The source-agreement matrix of the flags (`partials/agreement.html` draws it), if
+    /// there is a flag: `columns` (short, name), `rows` (title, name, url, cells: stance,
+    /// symbol, words), `legend` (stance, symbol, words).
+    pub agreement: Option<Agreement<'a>>,
 }
 
 /// One outcome in the legend.

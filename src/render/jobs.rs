@@ -83,7 +83,9 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 marks: with(Some(Severity::Mark)),
                 dismissed: with(None),
                 legend: legend(),
-                agreement_svg: charts::agreement(core.ctx, &core.discs),
+                agreement: charts::agreement(core.ctx, &core.discs, |l| {
+                    views::Href::site(l.url.as_str())
+                }),
             };
             write(v, "discrepancies.html", path, &context)
         }
