@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::charts::Agreement;
 use super::timeline::TimelineEntry;
 use super::urls::Route;
-use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link};
+use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, Link, PropertyGroup};
 use crate::analyse::Severity;
 use crate::model::{EntityKind, Model};
 
@@ -158,7 +158,8 @@ pub struct ListEntry<'a> {
 pub struct ClaimsContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    /// One per entity that claims are about, by name.
+    /// One per entity that claims are about, by name (`groups.*.properties`: label,
+    /// anchor, claims).
     pub groups: Vec<ClaimGroup<'a>>,
 }
 
@@ -166,7 +167,11 @@ pub struct ClaimsContext<'a> {
 #[derive(Serialize)]
 pub struct ClaimGroup<'a> {
     pub subject: Link,
+    /// Its heading's id: `subject--ID`.
+    pub anchor: String,
     pub claims: Vec<&'a ClaimView>,
+    /// The same by property (anchors `SUBJECT--PROPERTY`).
+    pub properties: Vec<PropertyGroup<'a>>,
 }
 
 /// `discrepancies.html`, every discrepancy.

@@ -214,14 +214,19 @@ fn claim_groups<'a>(v: &'a Views<'a>) -> Vec<ClaimGroup<'a>> {
     let mut groups: Vec<ClaimGroup> = (0..model.entities.len())
         .map(EntityId)
         .filter(|e| !model.claims_about[e.0].is_empty())
-        .map(|e| ClaimGroup {
-            subject: views::link(ctx, e),
-            claims: model.claims_about[e.0]
-                .iter()
-                .map(|c| &v.core.claims[c.0])
-                .collect(),
+        .map(|e| {
+            let claims = || model.claims_about[e.0].iter().map(|c| &v.core.claims[c.0]);
+            let id = &model.entity(e).id;
+            let prefix = format!("{id}--");
+            ClaimGroup {
+                subject: views::link(ctx, e),
+                anchor: format!("subject--{id}"),
+                claims: claims().collect(),
+                properties: views::by_property(ctx, e, &prefix, claims(), &v.core.disc_views),
+            }
         })
         .collect();
-    groups.sort_by_key(|g| g.subject.name.to_lowercase());
+    // By name as a reader sorts it: Österlich with the O.
+    groups.sort_by_cached_key(|g| crate::resolve::fold(&g.subject.name));
     groups
 }

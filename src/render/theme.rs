@@ -32,6 +32,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/discrepancy.html",
     "partials/flags.html",
     "partials/agreement.html",
+    "partials/comparison.html",
     "print.html",
     "search.html",
 );

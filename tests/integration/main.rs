@@ -18,6 +18,7 @@ mod new;
 mod outcomes;
 mod output;
 mod quotes;
+mod reader;
 mod refs;
 mod serve;
 mod server;
