@@ -620,7 +620,9 @@ fn pages_fit_a_phone() {
         .map(|p| format!("file://{}", site.join(p).display()))
         .collect();
     in_browser("pages_fit_a_phone", move |c| async move {
-        c.set_window_size(390, 844).await.expect("a phone-sized window");
+        c.set_window_size(390, 844)
+            .await
+            .expect("a phone-sized window");
         for page in &pages {
             c.goto(page).await.expect("open the page");
             let report = js(
@@ -646,7 +648,10 @@ fn pages_fit_a_phone() {
             assert!(scroll <= width, "{page}: scrolls sideways: {report}");
             assert_eq!(report["wide"], json!([]), "{page}: wider than the screen");
             for right in report["tables"].as_array().into_iter().flatten() {
-                assert!(right.as_f64().unwrap_or(f64::MAX) <= width, "{page}: {report}");
+                assert!(
+                    right.as_f64().unwrap_or(f64::MAX) <= width,
+                    "{page}: {report}"
+                );
             }
         }
     });
