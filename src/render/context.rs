@@ -6,9 +6,12 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::charts::Agreement;
 use super::timeline::TimelineEntry;
 use super::urls::{self, Route};
-use super::views::{ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link};
+use super::views::{
+    ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link, PropertyGroup,
+};
 use crate::analyse::Severity;
 use crate::model::{Credibility, Model, Reliability};
 
@@ -228,7 +231,8 @@ pub struct ListEntry<'a> {
 pub struct ClaimsContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    /// One per entity that claims are about, by name.
+    /// One per entity that claims are about, by name (`groups.*.properties`: label,
+    /// anchor, claims).
     pub groups: Vec<ClaimGroup<'a>>,
 }
 
@@ -236,7 +240,11 @@ pub struct ClaimsContext<'a> {
 #[derive(Serialize)]
 pub struct ClaimGroup<'a> {
     pub subject: Link,
+    /// Its heading's id: `subject--ID`.
+    pub anchor: String,
     pub claims: Vec<&'a ClaimView>,
+    /// The same by property (anchors `SUBJECT--PROPERTY`).
+    pub properties: Vec<PropertyGroup<'a>>,
 }
 
 /// `discrepancies.html`, every discrepancy.
@@ -255,8 +263,10 @@ pub struct DiscrepanciesContext<'a> {
     /// Every outcome (`analyse::OUTCOMES`), for the legend (`#legend`) that inline flags
     /// refer to.
     pub legend: Vec<LegendEntry>,
-    /// The source-agreement matrix (inline SVG) of the flags, or empty.
-    pub agreement_svg: String,
+    /// The source-agreement matrix of the flags (`partials/agreement.html` draws it), if
+    /// there is a flag: `columns` (short, name), `rows` (title, name, url, cells: stance,
+    /// symbol, words), `legend` (stance, symbol, words).
+    pub agreement: Option<Agreement<'a>>,
     /// schema.org `ClaimReview`s (JSON-LD, safe inside `<script>`) of the discrepancies an
     /// analyst gave a verdict, when there are any.
     pub claim_reviews_json_ld: Option<String>,

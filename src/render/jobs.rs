@@ -89,7 +89,9 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 marks: with(Some(Severity::Mark)),
                 dismissed: with(None),
                 legend: legend(),
-                agreement_svg: charts::agreement(core.ctx, &core.discs),
+                agreement: charts::agreement(core.ctx, &core.discs, |l| {
+                    views::Href::site(l.url.as_str())
+                }),
                 claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views),
             };
             write(v, "discrepancies.html", path, &context)
@@ -225,14 +227,19 @@ fn claim_groups<'a>(v: &'a Views<'a>) -> Vec<ClaimGroup<'a>> {
     let mut groups: Vec<ClaimGroup> = (0..model.entities.len())
         .map(EntityId)
         .filter(|e| !model.claims_about[e.0].is_empty())
-        .map(|e| ClaimGroup {
-            subject: views::link(ctx, e),
-            claims: model.claims_about[e.0]
-                .iter()
-                .map(|c| &v.core.claims[c.0])
-                .collect(),
+        .map(|e| {
+            let claims = || model.claims_about[e.0].iter().map(|c| &v.core.claims[c.0]);
+            let id = &model.entity(e).id;
+            let prefix = format!("{id}--");
+            ClaimGroup {
+                subject: views::link(ctx, e),
+                anchor: format!("subject--{id}"),
+                claims: claims().collect(),
+                properties: views::by_property(ctx, e, &prefix, claims(), &v.core.disc_views),
+            }
         })
         .collect();
-    groups.sort_by_key(|g| g.subject.name.to_lowercase());
+    // By name as a reader sorts it: Österlich with the O.
+    groups.sort_by_cached_key(|g| crate::resolve::fold(&g.subject.name));
     groups
 }

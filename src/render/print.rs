@@ -13,12 +13,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::charts::{self, Agreement};
 use super::context::{Base, LegendEntry};
 use super::flags::{self, Place};
-use super::jobs;
 use super::shared::Views;
 use super::urls::{self, Route};
 use super::views::{self, Href};
+use super::{jobs, timeline};
 use crate::analyse::Severity;
 use crate::model::{ClaimId, Details, EntityKind, Model};
 use anchors::Anchors;
@@ -44,6 +45,11 @@ pub struct PrintContext<'a> {
     /// Every outcome, for the legend (`#legend`) in the discrepancies section.
     pub legend: Vec<LegendEntry>,
     pub timeline: Part<'a, PrintDay<'a>>,
+    /// The source-agreement matrix (`partials/agreement.html`), its rows linking to the
+    /// discrepancies in the view.
+    pub agreement: Option<Agreement<'a>>,
+    /// The timeline chart (inline SVG), or empty.
+    pub timeline_svg: String,
     /// CSS `@page` rules naming the briefing in the running header.
     pub running_head: String,
 }
@@ -144,6 +150,8 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         discrepancies,
         legend: jobs::legend(),
         timeline,
+        agreement: charts::agreement(ctx, &v.core.discs, |l| anchors.href(&l.url)),
+        timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
         running_head: running_head(model),
     };
     (v.core.tera).render("print.html", &tera::Context::from_serialize(&context)?)

@@ -85,7 +85,10 @@ impl<'a> Views<'a> {
             || {
                 (0..model.entities.len())
                     .into_par_iter()
-                    .map(|e| views::entity(ctx, EntityId(e), &core.claims, &core.discs))
+                    .map(|e| {
+                        let (claims, discs) = (&core.claims, &core.discs);
+                        views::entity(ctx, EntityId(e), claims, discs, &core.disc_views)
+                    })
                     .collect()
             },
             || overview.map(|p| markdown::to_html(&model.pages[p.0].body, &root, ctx)),

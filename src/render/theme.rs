@@ -31,6 +31,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/facts.html",
     "partials/discrepancy.html",
     "partials/flags.html",
+    "partials/agreement.html",
+    "partials/comparison.html",
     "print.html",
     "search.html",
 );

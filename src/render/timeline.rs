@@ -5,37 +5,43 @@ use serde::Serialize;
 
 use super::charts::Moment;
 use super::views::ClaimView;
-use crate::model::{Model, Value};
+use crate::model::{DateSpan, Model, Value};
 
 /// The dated claims of one date.
 #[derive(Serialize)]
 pub struct TimelineEntry<'a> {
     /// The date as written (`9 July 2025`, or a year).
     pub when: String,
+    /// The days it covers, for the chart's time axis (`None`: an open end).
+    #[serde(skip)]
+    pub from: Option<crate::model::Date>,
+    #[serde(skip)]
+    pub to: Option<crate::model::Date>,
     pub claims: Vec<&'a ClaimView>,
 }
 
 /// Dated claims in order, one entry per date: by the moment a value held (`as_of`), else the
 /// date of the statement, else a date it states. `claims` are the claim views, indexed like the model's claims.
 pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<'a>> {
-    let mut dated: Vec<(crate::model::Date, String, &ClaimView)> = Vec::new();
+    let mut dated: Vec<(crate::model::Date, String, &DateSpan, &ClaimView)> = Vec::new();
     for (c, view) in model.claims.iter().zip(claims) {
         let span = match (&c.as_of, &c.date, &c.value) {
             (Some(d), _, _) | (None, Some(d), _) | (None, None, Value::Date(d)) => Some(d),
             _ => None,
         };
-        let when = span.map(|d| (d.sort_key(), d.long()));
-        if let Some((key, label)) = when {
-            dated.push((key, label, view));
+        if let Some(d) = span {
+            dated.push((d.sort_key(), d.long(), d, view));
         }
     }
-    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.id.cmp(&b.2.id)));
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.id.cmp(&b.3.id)));
     let mut entries: Vec<TimelineEntry> = Vec::new();
-    for (_, when, claim) in dated {
+    for (_, when, span, claim) in dated {
         match entries.last_mut() {
             Some(e) if e.when == when => e.claims.push(claim),
             _ => entries.push(TimelineEntry {
                 when,
+                from: span.from,
+                to: span.to,
                 claims: vec![claim],
             }),
         }
@@ -49,6 +55,8 @@ pub fn moments<'a>(entries: &'a [TimelineEntry<'a>]) -> Vec<Moment<'a>> {
         .iter()
         .map(|e| Moment {
             when: &e.when,
+            from: e.from,
+            to: e.to,
             claims: e.claims.len(),
             disputed: e.claims.iter().filter(|c| c.disputed).count(),
         })

@@ -106,6 +106,8 @@ pub struct ClaimView {
     pub id: String,
     pub url: String,
     pub subject: Link,
+    /// The subject's id.
+    pub subject_id: String,
     pub property: String,
     pub label: String,
     pub kind: &'static str,
@@ -234,6 +236,56 @@ pub struct FactView {
     pub items: Vec<FactItem>,
 }
 
+/// The claims about one subject of one property, with the findings on them.
+#[derive(Debug, Serialize)]
+pub struct PropertyGroup<'a> {
+    pub property: &'a str,
+    /// The property's label (`Will supply mines to`).
+    pub label: String,
+    /// Its heading's id on the page: `property--ID`.
+    pub anchor: String,
+    /// In file order.
+    pub claims: Vec<&'a ClaimView>,
+    /// The findings about this subject and property shown beside claims, flags first, for
+    /// their readings side by side (dismissed ones are not shown).
+    pub discrepancies: Vec<&'a DiscrepancyView>,
+    /// The claims by the value they give, in order of first appearance (the claims index).
+    pub readings: Vec<ValueClaims<'a>>,
+}
+
+/// The claims of a group that give one value.
+#[derive(Debug, Serialize)]
+pub struct ValueClaims<'a> {
+    pub value: &'a str,
+    pub claims: Vec<&'a ClaimView>,
+    /// No other source gives it.
+    pub uncorroborated: bool,
+    /// One of them is part of a flag.
+    pub disputed: bool,
+}
+
+/// The claims one entity makes or speaks about one subject.
+#[derive(Debug, Serialize)]
+pub struct SubjectGroup<'a> {
+    pub subject: &'a Link,
+    /// Its heading's id on the page: `about--ID`.
+    pub anchor: String,
+    pub claims: Vec<&'a ClaimView>,
+}
+
+/// An entry of a page's contents list.
+#[derive(Debug, Serialize)]
+pub struct ContentsItem {
+    pub anchor: String,
+    pub title: String,
+    /// A group of claims with a flag (a real disagreement) among them.
+    pub flagged: bool,
+    pub children: Vec<ContentsItem>,
+}
+
+/// A page has a contents list from this many claims, or from three sections.
+pub const CONTENTS_FROM_CLAIMS: usize = 6;
+
 #[derive(Debug, Serialize)]
 pub struct EntityView<'a> {
     pub id: String,
@@ -247,8 +299,16 @@ pub struct EntityView<'a> {
     pub url: String,
     pub summary_html: Option<String>,
     pub facts: Vec<FactView>,
+    /// The claims about it, grouped by property (in order of first appearance).
     pub about: Vec<&'a ClaimView>,
+    pub about_groups: Vec<PropertyGroup<'a>>,
+    /// The claims it makes (a source) or speaks (a person, an organization) about others.
     pub by: Vec<&'a ClaimView>,
+    /// The same, grouped by subject (in order of first appearance).
+    pub by_groups: Vec<SubjectGroup<'a>>,
+    /// The page's sections and groups, for a contents list on a long page; empty on a
+    /// short one.
+    pub contents: Vec<ContentsItem>,
     /// Every discrepancy it is involved in, dismissed ones included.
     pub discrepancies: Vec<&'a DiscLink>,
     /// The same, split by severity: flags, marks, and those an analyst dismissed.
@@ -257,6 +317,9 @@ pub struct EntityView<'a> {
     pub dismissed: Vec<&'a DiscLink>,
     pub backlinks: Vec<Link>,
     pub record: RecordView,
+    /// Authoring details shown with the record, not to every reader (a source's document
+    /// file and page furniture).
+    pub record_facts: Vec<FactView>,
     pub json_ld: String,
 }
 
@@ -429,6 +492,7 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         id: claim.id.clone(),
         url: urls::claim(model, c),
         subject: link(ctx, claim.subject),
+        subject_id: model.entity(claim.subject).id.clone(),
         property: claim.property.clone(),
         label: model.property_label(&claim.property),
         kind: claim.value.kind_name(),
@@ -454,12 +518,136 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
     }
 }
 
-/// An entity's view, borrowing the claim views and discrepancy links built before it.
+/// Claims about `subject`, grouped by property in order of first appearance, each group
+/// with the findings on that subject and property (`disc_views` indexed like the
+/// analysis's discrepancies) and the anchor `ANCHOR_PREFIX` + the property's id.
+pub fn by_property<'a>(
+    ctx: &Ctx,
+    subject: EntityId,
+    anchor_prefix: &str,
+    claims: impl IntoIterator<Item = &'a ClaimView>,
+    disc_views: &'a [DiscrepancyView],
+) -> Vec<PropertyGroup<'a>> {
+    let mut groups: Vec<PropertyGroup> = Vec::new();
+    for c in claims {
+        match groups.iter_mut().find(|g| g.property == c.property) {
+            Some(g) => g.claims.push(c),
+            None => groups.push(PropertyGroup {
+                property: &c.property,
+                label: c.label.clone(),
+                anchor: format!("{anchor_prefix}{}", c.property),
+                claims: vec![c],
+                discrepancies: Vec::new(),
+                readings: Vec::new(),
+            }),
+        }
+    }
+    for g in &mut groups {
+        for c in &g.claims {
+            match g.readings.iter_mut().find(|r| r.value == c.value) {
+                Some(r) => r.claims.push(c),
+                None => g.readings.push(ValueClaims {
+                    value: &c.value,
+                    claims: vec![c],
+                    uncorroborated: false,
+                    disputed: false,
+                }),
+            }
+        }
+        for r in &mut g.readings {
+            r.uncorroborated = r.claims.iter().all(|c| c.uncorroborated);
+            r.disputed = r.claims.iter().any(|c| c.disputed);
+        }
+        let mut found: Vec<(&Discrepancy, &DiscrepancyView)> = (ctx.analysis.discrepancies)
+            .iter()
+            .zip(disc_views)
+            .filter(|(d, v)| {
+                d.subject == Some(subject)
+                    && d.property.as_deref() == Some(g.property)
+                    && v.link.severity.is_some()
+            })
+            .collect();
+        found.sort_by_key(|(_, v)| v.link.severity != Some(Severity::Flag));
+        g.discrepancies = found.into_iter().map(|(_, v)| v).collect();
+    }
+    groups
+}
+
+/// Claims grouped by subject, in order of first appearance.
+fn by_subject<'a>(claims: &[&'a ClaimView]) -> Vec<SubjectGroup<'a>> {
+    let mut groups: Vec<SubjectGroup> = Vec::new();
+    for c in claims {
+        match groups.iter_mut().find(|g| g.subject.url == c.subject.url) {
+            Some(g) => g.claims.push(c),
+            None => groups.push(SubjectGroup {
+                subject: &c.subject,
+                anchor: format!("about--{}", c.subject_id),
+                claims: vec![c],
+            }),
+        }
+    }
+    groups
+}
+
+/// The contents of an entity page, when it is long: its sections (and their groups).
+fn contents(v: &EntityView) -> Vec<ContentsItem> {
+    let item = |anchor: &str, title: String, children| ContentsItem {
+        anchor: anchor.to_string(),
+        title,
+        flagged: false,
+        children,
+    };
+    let group = |anchor: &str, title: String, claims: &[&ClaimView]| ContentsItem {
+        flagged: claims.iter().any(|c| c.disputed),
+        ..item(anchor, title, Vec::new())
+    };
+    let mut items = Vec::new();
+    if v.summary_html.is_some() {
+        items.push(item("summary-h", "Summary".into(), Vec::new()));
+    }
+    if !v.discrepancies.is_empty() {
+        items.push(item("disc-h", "Discrepancies".into(), Vec::new()));
+    }
+    if !v.about_groups.is_empty() {
+        let children = (v.about_groups.iter())
+            .map(|g| group(&g.anchor, g.label.clone(), &g.claims))
+            .collect();
+        items.push(item(
+            "about-h",
+            format!("Claims about {}", v.name),
+            children,
+        ));
+    }
+    if !v.by_groups.is_empty() {
+        let title = if v.kind == "source" {
+            "What this source claims"
+        } else {
+            "Quoted or cited in"
+        };
+        let children = (v.by_groups.iter())
+            .map(|g| group(&g.anchor, g.subject.name.clone(), &g.claims))
+            .collect();
+        items.push(item("by-h", title.into(), children));
+    }
+    if !v.backlinks.is_empty() {
+        let title = format!("Pages that mention {}", v.name);
+        items.push(item("backlinks-h", title, Vec::new()));
+    }
+    let claims = v.about.len() + v.by.len();
+    if items.len() >= 3 || claims >= CONTENTS_FROM_CLAIMS {
+        items
+    } else {
+        Vec::new()
+    }
+}
+
+/// An entity's view, borrowing the claim and discrepancy views built before it.
 pub fn entity<'a>(
     ctx: &Ctx,
     e: EntityId,
     claims: &'a [ClaimView],
     discs: &'a [DiscLink],
+    disc_views: &'a [DiscrepancyView],
 ) -> EntityView<'a> {
     let model = ctx.model;
     let entity = model.entity(e);
@@ -473,7 +661,19 @@ pub fn entity<'a>(
             .filter(|d| d.severity == s)
             .collect()
     };
-    EntityView {
+    let about_groups = by_property(
+        ctx,
+        e,
+        "property--",
+        model.claims_about[e.0].iter().map(|c| &claims[c.0]),
+        disc_views,
+    );
+    let by: Vec<&ClaimView> = (model.claims_by[e.0].iter())
+        .filter(|c| model.claim(**c).subject != e)
+        .map(|c| &claims[c.0])
+        .collect();
+    let (facts, record_facts) = facts(ctx, e);
+    let mut view = EntityView {
         id: entity.id.clone(),
         kind: model.kind(entity.kind).key.clone(),
         kind_label: model.kind(entity.kind).label.clone(),
@@ -484,24 +684,26 @@ pub fn entity<'a>(
         summary_html: entity
             .summary
             .map(|p| markdown::to_html(&model.pages[p.0].body, ROOT, ctx)),
-        facts: facts(ctx, e),
-        about: model.claims_about[e.0]
+        facts,
+        about: about_groups
             .iter()
-            .map(|c| &claims[c.0])
+            .flat_map(|g| g.claims.iter().copied())
             .collect(),
-        by: model.claims_by[e.0]
-            .iter()
-            .filter(|c| model.claim(**c).subject != e)
-            .map(|c| &claims[c.0])
-            .collect(),
+        about_groups,
+        by_groups: by_subject(&by),
+        by,
+        contents: Vec::new(),
         flagged: with(Some(Severity::Flag)),
         marked: with(Some(Severity::Mark)),
         dismissed: with(None),
         discrepancies: involved,
         backlinks: backlinks(ctx, e),
         record: record(&entity.origin),
+        record_facts,
         json_ld: json_ld(ctx, e),
-    }
+    };
+    view.contents = contents(&view);
+    view
 }
 
 pub fn discrepancy(ctx: &Ctx, d: &Discrepancy, link: DiscLink) -> DiscrepancyView {
@@ -576,8 +778,10 @@ fn fact(label: &str, items: Vec<FactItem>) -> Option<FactView> {
     })
 }
 
-/// The key facts of an entity's record, as label and items.
-pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
+/// The key facts of an entity's record, as label and items, and apart from them the
+/// authoring details that only the record disclosure shows (a source's document file and
+/// page furniture).
+pub fn facts(ctx: &Ctx, e: EntityId) -> (Vec<FactView>, Vec<FactView>) {
     let model = ctx.model;
     let entity = model.entity(e);
     let linked = |id: Option<EntityId>| {
@@ -590,6 +794,7 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
         .unwrap_or_default()
     };
     let mut facts: Vec<Option<FactView>> = Vec::new();
+    let mut internals: Vec<Option<FactView>> = Vec::new();
     match &entity.details {
         Details::Country => {}
         Details::Person(p) => {
@@ -622,7 +827,14 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
             facts.push(fact("Kind", text(&p.kind)));
             facts.push(fact("Part of", linked(p.part_of)));
         }
-        Details::Source(s) => facts.extend(source_facts(ctx, s)),
+        Details::Source(s) => {
+            facts.extend(source_facts(ctx, s));
+            internals.push(fact("Document file", text(&s.document)));
+            internals.push(fact(
+                "Not article text",
+                s.noise.iter().map(|n| item(n.clone(), None)).collect(),
+            ));
+        }
         Details::Custom(c) => {
             for (id, value) in &c.attributes {
                 let mut declared = model.kind(entity.kind).attributes.iter();
@@ -640,7 +852,10 @@ pub fn facts(ctx: &Ctx, e: EntityId) -> Vec<FactView> {
             .map(|a| item(a.clone(), None))
             .collect(),
     ));
-    facts.into_iter().flatten().collect()
+    (
+        facts.into_iter().flatten().collect(),
+        internals.into_iter().flatten().collect(),
+    )
 }
 
 /// The facts of a source's record.
@@ -660,7 +875,6 @@ fn source_facts(ctx: &Ctx, s: &Source) -> Vec<Option<FactView>> {
         "Address",
         s.url.iter().map(|u| item(u.clone(), None)).collect(),
     ));
-    facts.push(fact("Document", text(&s.document)));
     let relays: Vec<FactItem> = s
         .relays
         .iter()
@@ -679,10 +893,6 @@ fn source_facts(ctx: &Ctx, s: &Source) -> Vec<Option<FactView>> {
     let grade = s.grade.map(|g| format!("{}: {}", g.code(), g.meaning()));
     facts.push(fact("Grade", text(&grade)));
     facts.push(fact("Reliability", text(&s.reliability)));
-    facts.push(fact(
-        "Not article text",
-        s.noise.iter().map(|n| item(n.clone(), None)).collect(),
-    ));
     facts
 }
 

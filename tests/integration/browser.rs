@@ -672,6 +672,89 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
     );
 }
 
+/// At a phone's width (390 px) the discrepancies page (the agreement matrix) and the country
+/// page with the most claims have no element wider than the viewport: the matrix may
+/// scroll sideways only inside its own box, which itself fits. On the bundled briefing when
+/// it is there (its long titles and five sources), else on the basic fixture.
+#[test]
+fn pages_fit_a_phone() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = if repo.join("content/index.md").is_file() {
+        repo.to_path_buf()
+    } else {
+        fixtures().join("basic")
+    };
+    let work = tempfile::tempdir().expect("temp");
+    let site = work.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("build")
+        .arg(&root)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("run dossier build");
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let facts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("facts.json")).expect("facts.json"))
+            .expect("JSON");
+    let claims_about = |id: &str| {
+        (facts["claims"].as_array().into_iter().flatten())
+            .filter(|c| c["subject"] == id)
+            .count()
+    };
+    let country = (facts["entities"].as_array().into_iter().flatten())
+        .filter(|e| e["kind"] == "country")
+        .max_by_key(|e| claims_about(e["id"].as_str().unwrap_or_default()))
+        .and_then(|e| e["url"].as_str())
+        .expect("a country")
+        .to_string();
+    let pages: Vec<String> = ["discrepancies/index.html".to_string(), country]
+        .iter()
+        .map(|p| format!("file://{}", site.join(p).display()))
+        .collect();
+    in_browser("pages_fit_a_phone", move |c| async move {
+        c.set_window_size(390, 844)
+            .await
+            .expect("a phone-sized window");
+        for page in &pages {
+            c.goto(page).await.expect("open the page");
+            let report = js(
+                &c,
+                "const w = window.innerWidth;
+                 const wide = [];
+                 for (const e of document.querySelectorAll('body *')) {
+                   const r = e.getBoundingClientRect();
+                   if (r.width === 0 && r.height === 0) continue;
+                   const scroller = e.parentElement && e.parentElement.closest('.table-scroll');
+                   if (scroller) continue;
+                   if (r.right > w + 0.5) wide.push(`${e.tagName}.${e.className}: ${Math.round(r.right)}px`);
+                 }
+                 const tables = [...document.querySelectorAll('.table-scroll')]
+                   .map(t => t.getBoundingClientRect().right);
+                 return { width: w, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 10), tables };",
+                vec![],
+            )
+            .await;
+            let width = report["width"].as_f64().expect("innerWidth");
+            assert!(width <= 400.0, "{page}: the window is a phone's: {report}");
+            let scroll = report["scroll"].as_f64().expect("scrollWidth");
+            assert!(scroll <= width, "{page}: scrolls sideways: {report}");
+            assert_eq!(report["wide"], json!([]), "{page}: wider than the screen");
+            for right in report["tables"].as_array().into_iter().flatten() {
+                assert!(
+                    right.as_f64().unwrap_or(f64::MAX) <= width,
+                    "{page}: {report}"
+                );
+            }
+        }
+    });
+}
+
 fn run(program: &Path, args: &[&std::ffi::OsStr]) -> String {
     let out = Command::new(program)
         .args(args)

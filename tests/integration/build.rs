@@ -173,10 +173,10 @@ fn code_and_records_are_highlighted_with_classes() {
     let overview = site.text("index.html");
     assert!(overview.contains("<pre class=\"code\" data-lang=\"yaml\">"));
     let claim = site.html("claims/alpha-start.html");
-    let summary = texts(&claim, "details.record summary");
+    let place = texts(&claim, "details.record .record-place");
     assert!(
-        summary[0].contains("content/claims/claims.yaml, line 2"),
-        "{summary:?}"
+        place[0].contains("content/claims/claims.yaml, line 2"),
+        "{place:?}"
     );
     assert!(site.text("highlight.css").contains(".hl-"));
 }
@@ -353,22 +353,23 @@ fn inline_flag_snapshot() {
 }
 
 #[test]
-fn timeline_and_agreement_pictures_are_inline_svg() {
+fn timeline_and_agreement_pictures_are_inline() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let timeline = site.html("timeline/index.html");
-    let bars = texts(&timeline, "svg.chart-timeline text.count");
+    let labels = texts(&timeline, "svg.chart-timeline text.when");
     // 2023 (one disputed claim), 9 July 2025 (one, disputed: the 2026 reading of alpha), 2026.
-    assert!(bars.iter().any(|b| b.contains('⚑')), "{bars:?}");
+    assert!(labels.iter().any(|b| b.contains('⚑')), "{labels:?}");
     let discrepancies = site.html("discrepancies/index.html");
-    let cells = texts(&discrepancies, "svg.chart-agreement text.cell");
+    let cells = texts(&discrepancies, "table.agreement td.cell span[aria-hidden]");
     // Three discrepancies by three sources.
     assert_eq!(cells.len(), 9, "{cells:?}");
     // Beta gives both readings of the start year; gamma agrees with the verdict.
     assert_eq!(&cells[..3], ["✓", "±", "✓"]);
-    // The quote drift and beta's contradiction of itself (rows in id order) are ties: no
-    // reading is best supported, so no source gets a tick for whichever reading came first.
-    assert_eq!(&cells[3..], ["○", "○", "·", "·", "○", "·"]);
+    // The quote drift (rows in id order) is a tie: no reading is best supported, so no
+    // source gets a tick for whichever reading came first; beta's contradiction of itself
+    // gives both readings.
+    assert_eq!(&cells[3..], ["=", "=", "·", "·", "±", "·"]);
     let best = texts(&discrepancies, "section#drift--alpha-quote .reading .best");
     assert!(best.is_empty(), "{best:?}");
 }

@@ -19,6 +19,7 @@ mod new;
 mod outcomes;
 mod output;
 mod quotes;
+mod reader;
 mod refs;
 mod search;
 mod serve;

@@ -295,7 +295,7 @@ fn the_discrepancies_page_orders_by_severity_with_a_legend() {
     let flags = ids_in("flags").len();
     let sources = 4;
     assert_eq!(
-        texts(&page, "svg.chart-agreement text.cell").len(),
+        texts(&page, "table.agreement td.cell").len(),
         flags * sources
     );
 }
