@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::views::{DiscLink, Href};
+use super::views::{self, DiscLink, GradeView, Href};
 use super::{Ctx, esc};
 use crate::analyse::{Discrepancy, Severity};
 use crate::model::{Date, EntityId, EntityKind};
@@ -310,6 +310,8 @@ pub struct Column {
     /// The short label (`004`).
     pub short: String,
     pub name: String,
+    /// The analyst's grade of the source.
+    pub grade: Option<GradeView>,
 }
 
 /// A discrepancy shown as a flag, as a row: its title links to its card.
@@ -400,6 +402,7 @@ pub fn agreement<'a>(
             .map(|s| Column {
                 short: model.short_name(*s).to_string(),
                 name: model.entity(*s).name.clone(),
+                grade: views::grade(model, *s).map(GradeView::from),
             })
             .collect(),
         rows,

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::super::views::{
-    ClaimView, DiscLink, DiscrepancyView, EntityView, FactView, Href, Link, NoteView, ReadingView,
-    VerificationView,
+    ClaimView, DiscLink, DiscrepancyView, EntityView, FactView, GradeView, Href, Link, NoteView,
+    ReadingView, VerificationView,
 };
 use super::anchors::Anchors;
 use super::fragment::Fragments;
@@ -18,6 +18,7 @@ use crate::analyse::Severity;
 #[derive(Serialize)]
 pub struct PrintLink<'a> {
     pub name: &'a str,
+    pub grade: Option<&'a GradeView>,
     #[serde(flatten)]
     pub href: Href<'a>,
 }
@@ -26,6 +27,7 @@ impl<'a> PrintLink<'a> {
     pub fn new(link: &'a Link, anchors: &'a Anchors) -> Self {
         PrintLink {
             name: &link.name,
+            grade: link.grade.as_ref(),
             href: anchors.href(&link.url),
         }
     }
