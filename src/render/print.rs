@@ -163,7 +163,7 @@ fn claim<'a>(
         Place::Claim(c) => anchors.href(&core.claims[c.0].url),
         Place::Legend => anchors.href(flags::LEGEND),
     };
-    let flags = flags::context(ctx, c, &core.flags[c.0], "", &href);
+    let flags = flags::context(ctx, c, &core.flags[c.0], &core.numbers, "", &href);
     let html = flags::render(core.tera, &flags)?;
     Ok(PrintClaim::new(&core.claims[c.0], html, anchors, fragments))
 }

@@ -1,12 +1,12 @@
 //! Site assembly: the rendered pages with the generated files (`facts.json`, the search
-//! index, the highlighting stylesheet) and the theme's static files, checked for names the
+//! index, the previews, the highlighting stylesheet) and the theme's static files, checked for names the
 //! write stage or another file system would trip on.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::shared::Core;
-use super::{OutputFile, export, highlight, search, theme};
+use super::{OutputFile, export, highlight, previews, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
@@ -32,6 +32,7 @@ pub fn generated(core: &Core) -> Result<Vec<OutputFile>, Error> {
     let mut files = vec![
         export::facts_json(core.ctx, &core.discs)?,
         search::index(core)?,
+        previews::file(core)?,
         OutputFile {
             path: "highlight.css".into(),
             bytes: highlight::stylesheet().into_bytes(),

@@ -40,6 +40,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("print.css", include_bytes!("../../static/print.css")),
     ("search.js", include_bytes!("../../static/search.js")),
+    ("popover.js", include_bytes!("../../static/popover.js")),
 ];
 
 /// Where a template name comes from: the briefing's override or the built-in theme.

@@ -137,6 +137,8 @@ pub struct DiscLink {
     pub severity: Option<Severity>,
     /// What the outcome means (the legend's sentence).
     pub meaning: &'static str,
+    /// Its number, from 1 in the discrepancies page's order: inline markers show it.
+    pub number: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -293,6 +295,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         found_name: d.kind.short_label(),
         severity: d.severity(),
         meaning: flags::outcome_meaning(d),
+        number: flags::display_number(ctx.analysis, index),
     }
 }
 
