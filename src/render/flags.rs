@@ -310,7 +310,7 @@ pub fn html(c: ClaimId, root: &str, ctx: &Ctx, seen: &mut Seen) -> String {
 
 /// "2026: Report A, Report B; 2023: Report C": the readings of a discrepancy and who gives
 /// each, by the sources' names (not their short codes, which are explained nowhere inline).
-fn readings_text(disc: &Discrepancy, ctx: &Ctx) -> String {
+pub fn readings_text(disc: &Discrepancy, ctx: &Ctx) -> String {
     let readings: Vec<String> = disc
         .readings
         .iter()

@@ -31,6 +31,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/facts.html",
     "partials/discrepancy.html",
     "partials/flags.html",
+    "partials/notes.html",
     "print.html",
     "search.html",
 );

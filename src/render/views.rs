@@ -274,7 +274,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
             let source = d.claims.first().map(|c| model.claim(*c).source);
             format!(
                 "{} contradicts itself: {}, {}",
-                source.map_or("A source", |e| model.short_name(e)),
+                source.map_or("A source", |e| model.entity(e).name.as_str()),
                 model.entity(s).name,
                 model.property_label(p).to_lowercase()
             )
