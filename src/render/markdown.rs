@@ -108,9 +108,9 @@ pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
                 }
             }
             Event::Code(t) if !heading => out.push_str(&t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item) => out.push(' '),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                out.push(' ')
+            }
             _ => {}
         }
     }
