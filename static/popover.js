@@ -173,7 +173,7 @@
   });
   document.addEventListener("mouseout", function (e) {
     var a = triggerOf(e.target);
-    if (a === quiet && !a.contains(e.relatedTarget)) quiet = null;
+    if (a && a === quiet && !a.contains(e.relatedTarget)) quiet = null;
     if (a && !pop) clearTimeout(openTimer);
     if (!pop || !inside(e.target) || inside(e.relatedTarget)) return;
     clearTimeout(closeTimer);
@@ -188,7 +188,7 @@
     else if (pop) close(false);
   });
   document.addEventListener("focusout", function (e) {
-    if (e.target === quiet) quiet = null;
+    if (quiet && e.target === quiet) quiet = null;
     if (!pop || inside(e.relatedTarget)) return;
     clearTimeout(closeTimer);
     closeTimer = later(function () {
