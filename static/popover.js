@@ -78,9 +78,12 @@
       if (p.s) box.appendChild(el("span", "pop-line muted", p.s));
       if (p.m) box.appendChild(el("span", "pop-line", p.m));
       if (p.r && p.r.length) {
-        var ul = el("ul", "pop-readings");
+        // Spans with list roles, not ul: the popover stands inside a paragraph.
+        var ul = el("span", "pop-readings");
+        ul.setAttribute("role", "list");
         p.r.forEach(function (r) {
-          var li = el("li");
+          var li = el("span", "pop-reading");
+          li.setAttribute("role", "listitem");
           li.appendChild(el("strong", null, r[0]));
           if (r[2]) li.appendChild(el("span", "pop-best", " best supported"));
           li.appendChild(document.createTextNode(" — " + r[1].join(", ")));
