@@ -132,9 +132,10 @@ pub fn agreement(ctx: &Ctx, links: &[DiscLink]) -> String {
         }
         let _ = write!(
             svg,
-            "<text x=\"4\" y=\"{}\" class=\"label\">{}</text>",
+            "<text x=\"4\" y=\"{}\" class=\"label\">⚑{} {}</text>",
             y + 15,
-            esc(&shorten(&link.title, 46))
+            link.number,
+            esc(&shorten(&link.title, 42))
         );
         for (j, s) in sources.iter().enumerate() {
             let (symbol, class) = match stance(d, *s) {

@@ -187,6 +187,15 @@ pub struct DiscrepanciesContext<'a> {
     pub legend: Vec<LegendEntry>,
     /// The source-agreement matrix (inline SVG) of the flags, or empty.
     pub agreement_svg: String,
+    /// The sources the matrix's columns name by their short labels, in its order.
+    pub sources: Vec<SourceKey<'a>>,
+}
+
+/// A source's short label (the matrix's column heading) and its name.
+#[derive(Serialize)]
+pub struct SourceKey<'a> {
+    pub short: &'a str,
+    pub name: &'a str,
 }
 
 /// One outcome in the legend.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::context::{
     Base, ClaimContext, ClaimGroup, ClaimsContext, DiscrepanciesContext, EntityContext,
     IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, PlainContext,
-    TimelineContext,
+    SourceKey, TimelineContext,
 };
 use super::shared::Views;
 use super::urls::{self, Route};
@@ -84,6 +84,14 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 dismissed: with(None),
                 legend: legend(),
                 agreement_svg: charts::agreement(core.ctx, &core.discs),
+                sources: (0..model.entities.len())
+                    .map(EntityId)
+                    .filter(|e| model.entity(*e).kind == EntityKind::Source)
+                    .map(|e| SourceKey {
+                        short: model.short_name(e),
+                        name: &model.entity(e).name,
+                    })
+                    .collect(),
             };
             write(v, "discrepancies.html", path, &context)
         }
