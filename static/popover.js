@@ -92,6 +92,16 @@
         box.appendChild(ul);
       }
       if (p.v) box.appendChild(el("span", "pop-line", "Verdict: " + p.v));
+      var also = marker ? others(a, key) : [];
+      if (also.length) {
+        var line = el("span", "pop-line", "The claim is also part of ");
+        also.forEach(function (url, i) {
+          var d = data[url];
+          line.appendChild(link(root + url, (d.sev === "flag" ? "⚑" : "◦") + d.num + " " + d.k.toLowerCase()));
+          line.appendChild(document.createTextNode(i + 1 < also.length ? ", " : "."));
+        });
+        box.appendChild(line);
+      }
       var more = el("span", "pop-links");
       more.appendChild(link(root + key, "The discrepancy"));
       more.appendChild(document.createTextNode(" · "));
@@ -105,6 +115,20 @@
     if (p.q) box.appendChild(el("span", "pop-quote", "“" + p.q + "”" + (p.src ? " — " + p.src : "")));
     if (p.c) box.appendChild(el("span", "pop-line muted", p.c));
     return false;
+  }
+
+  // The other discrepancies a marker stands for: those of the claim whose link it follows.
+  function others(a, key) {
+    var node = (a.closest("sup.fm") || a).previousElementSibling;
+    for (; node; node = node.previousElementSibling) {
+      var k = node.tagName === "A" ? keyOf(node) : null;
+      if (k && data[k].k === "Claim") {
+        return (data[k].ds || []).filter(function (u) { return u !== key && data[u]; });
+      }
+      if (node.matches && node.matches("sup.fm")) continue;
+      if (node.tagName !== "A") break;
+    }
+    return [];
   }
 
   function place(box, a) {

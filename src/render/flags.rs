@@ -134,8 +134,8 @@ pub struct FlagsContext<'a> {
     /// The claim's page, when the claim is uncorroborated and has no flag or mark: the
     /// "single source" mark links there.
     pub single_source: Option<Href<'a>>,
-    /// The legend of outcomes (the discrepancies page's `#legend`), which every flag's and
-    /// mark's `title` refers to.
+    /// The legend of outcomes (the discrepancies page's `#legend--outcomes`), which the
+    /// markers' popovers link to.
     pub legend: Href<'a>,
 }
 

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::shared::Core;
-use super::views::{capitalised, script_safe_json};
+use super::views::{DiscLink, capitalised, script_safe_json};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
 use crate::analyse::Severity;
 use crate::error::Error;
@@ -38,6 +38,10 @@ struct Preview {
     /// A claim's quote, shortened.
     #[serde(skip_serializing_if = "Option::is_none")]
     q: Option<String>,
+    /// A claim's discrepancies shown beside it, when it has more than one (their URLs): a
+    /// marker's popover names the others its marker stands for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ds: Vec<String>,
     /// A discrepancy's severity (`flag`, `mark`; none once dismissed).
     #[serde(skip_serializing_if = "Option::is_none")]
     sev: Option<Severity>,
@@ -82,6 +86,7 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
             c: counts,
             src: Some(c.source.name.clone()),
             q: Some(shorten(&c.quote, 120)),
+            ds: others(&c.discrepancies),
             ..Preview::default()
         };
         put(c.url.clone(), preview)?;
@@ -112,6 +117,15 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
         path: PATH.into(),
         bytes: format!("window.DOSSIER_PREVIEWS = {json};\n").into_bytes(),
     })
+}
+
+/// The URLs of `discs` shown beside a claim (not dismissed), when there are several.
+fn others(discs: &[DiscLink]) -> Vec<String> {
+    let shown: Vec<String> = (discs.iter())
+        .filter(|d| d.severity.is_some())
+        .map(|d| d.url.clone())
+        .collect();
+    if shown.len() > 1 { shown } else { Vec::new() }
 }
 
 /// An entity's preview: its kind, name, a line about it and its counts.

@@ -698,6 +698,7 @@ fn without_javascript_a_marker_is_a_link_to_its_card() {
 fn a_preview_opens_on_focus_of_an_entity_link() {
     let server = Arc::new(Server::start("basic", &[]));
     let home = server.site_url("");
+    let country = server.site_url("countries/ruritania.html");
     in_browser("entity_preview", move |c| async move {
         c.goto(&home).await.expect("open the overview");
         h1(&c).await;
@@ -738,6 +739,25 @@ fn a_preview_opens_on_focus_of_an_entity_link() {
             .to_lowercase();
         assert!(
             text.contains("claim") && text.contains("beta wire"),
+            "{text}"
+        );
+
+        // In a claim list, a marker standing for two discrepancies names the second.
+        c.goto(&country).await.expect("open the country");
+        h1(&c).await;
+        focus(&c, "li#claim-beta-start-2023 sup.fm a").await;
+        wait_js(
+            &c,
+            "the marker's popover",
+            "return !!document.querySelector('.popover')",
+        )
+        .await;
+        let text = js(&c, POPOVER, vec![]).await["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(
+            text.contains("also part of ⚑3 self-contradiction"),
             "{text}"
         );
     });
