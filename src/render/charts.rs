@@ -317,6 +317,8 @@ pub struct Column {
 /// A discrepancy shown as a flag, as a row: its title links to its card.
 #[derive(Debug, Serialize)]
 pub struct Row<'a> {
+    /// The discrepancy's number, as its markers show it (⚑8).
+    pub number: usize,
     pub title: &'a str,
     /// The outcome's name (`conflict`).
     pub name: &'static str,
@@ -361,6 +363,7 @@ pub fn agreement<'a>(
         .zip(links)
         .filter(|(d, _)| d.severity() == Some(Severity::Flag))
         .map(|(d, link)| Row {
+            number: link.number,
             title: &link.title,
             name: link.name,
             href: href(link),

@@ -129,8 +129,9 @@ pub struct IndexContext<'a> {
     pub base: Base<'a>,
     /// The overview's Markdown, for this page (root `""`).
     pub overview_html: Option<&'a str>,
-    /// Every discrepancy, in the analysis's order.
-    pub discrepancies: &'a [DiscLink],
+    /// Every discrepancy, in the discrepancies page's order (so an ordered list numbers
+    /// them as their markers do: `number`).
+    pub discrepancies: Vec<&'a DiscLink>,
     /// Every kind of entity with its list page and its entities.
     pub kinds: Vec<KindLinks<'a>>,
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views::DiscLink;
-use super::{Ctx, OutputFile, urls};
+use super::{Ctx, OutputFile, flags, urls};
 use crate::analyse::{OUTCOMES, Severity};
 use crate::error::Error;
 use crate::model::{Details, EntityId, KindInfo, Model, Value};
@@ -34,6 +34,8 @@ struct Facts<'a> {
 #[derive(Serialize)]
 struct OutcomeOut {
     outcome: &'static str,
+    /// Its name, as the pages show it (`quote drift`).
+    name: &'static str,
     severity: Severity,
     meaning: &'static str,
 }
@@ -104,6 +106,10 @@ struct DiscOut<'a> {
     kind: String,
     /// After the notes: the kind, or `compatible` / `dismissed`.
     outcome: String,
+    /// The outcome's name, as the pages show it (`quote drift`).
+    name: &'static str,
+    /// Its number, as the pages' markers and cards show it.
+    number: usize,
     /// `flag`, `mark`, or null once dismissed.
     severity: Option<Severity>,
     title: &'a str,
@@ -127,6 +133,7 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
         outcomes: (OUTCOMES.iter())
             .map(|(outcome, severity, meaning)| OutcomeOut {
                 outcome,
+                name: flags::outcome_name(outcome),
                 severity: *severity,
                 meaning,
             })
@@ -230,6 +237,8 @@ fn discrepancies<'a>(ctx: &Ctx<'a>, links: &'a [DiscLink]) -> Vec<DiscOut<'a>> {
             id: &d.id,
             kind: d.kind.slug(),
             outcome: d.outcome(),
+            name: link.name,
+            number: link.number,
             severity: d.severity(),
             title: &link.title,
             subject: d.subject.map(id),

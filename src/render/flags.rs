@@ -1,12 +1,16 @@
 //! Inline flags: what a claim carries wherever it appears (claim lists, claim pages, the
-//! timeline, running text). One flag per discrepancy the claim is part of, drawn by its
-//! severity after the analysts' notes: a real disagreement (`flag`) names the competing
-//! readings, a soft finding (`mark`) is a quiet superscript, and a finding an analyst
-//! dismissed shows nothing inline. An uncorroborated claim with neither gets a "single
-//! source" mark. Every flag and mark refers to the legend of outcomes on the discrepancies
-//! page ([`LEGEND`]). The markup is the theme's `partials/flags.html`; this module gives it
-//! its data.
+//! timeline, running text). One small superscript marker per discrepancy the claim is part
+//! of, drawn by its severity after the analysts' notes: ⚑ and the discrepancy's number for a
+//! real disagreement (`flag`), a lighter ◦ and its number for a soft finding (`mark`),
+//! nothing for a finding an analyst dismissed; an uncorroborated claim with neither gets a
+//! lone ◦ (single source). Each marker links to the discrepancy's card, and names its
+//! outcome in visually hidden text; with JavaScript, `popover.js` opens the detail
+//! (`previews.js`) on hover and focus. In running text a discrepancy is marked once per
+//! paragraph ([`Seen`]). The print view writes each marker's detail out in its notes
+//! ([`Flag::detail`]). The markup is the theme's `partials/flags.html`; this module gives
+//! it its data.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -76,13 +80,46 @@ pub fn display_order(analysis: &Analysis) -> Vec<usize> {
     order
 }
 
+/// Discrepancy `d`'s number: its place in [`display_order`], from 1.
+pub fn display_number(analysis: &Analysis, d: usize) -> usize {
+    let discs = &analysis.discrepancies;
+    let key = |i: usize| (std::cmp::Reverse(discs[i].severity()), i);
+    1 + (0..discs.len()).filter(|i| key(*i) < key(d)).count()
+}
+
+/// Per discrepancy (by index), its number: its place in [`display_order`], from 1. Markers,
+/// cards, popovers and the print view's notes show it.
+pub fn display_numbers(analysis: &Analysis) -> Vec<usize> {
+    let mut numbers = vec![0; analysis.discrepancies.len()];
+    for (place, d) in display_order(analysis).into_iter().enumerate() {
+        numbers[d] = place + 1;
+    }
+    numbers
+}
+
+/// What running text has marked already in the current paragraph: a discrepancy (or a
+/// claim's single-source mark) referred to again gets no second marker.
+#[derive(Debug, Default)]
+pub struct Seen {
+    discs: HashSet<usize>,
+    claims: HashSet<ClaimId>,
+}
+
+impl Seen {
+    /// A new paragraph: nothing is marked in it yet.
+    pub fn clear(&mut self) {
+        self.discs.clear();
+        self.claims.clear();
+    }
+}
+
 /// The discrepancies one flag stands for: a source's contradiction of itself joins the flag
 /// of the conflict it is part of, whose readings already include its own.
 #[derive(Debug)]
 pub struct Group {
     /// Indices into the analysis's discrepancies; the first names the flag's kind.
-    discs: Vec<usize>,
-    /// "2026 (A, B) vs 2023 (C)": the readings and who gives each.
+    pub discs: Vec<usize>,
+    /// "2026: Report A, Report B; 2023: Report C": the readings and who gives each.
     detail: String,
 }
 
@@ -97,8 +134,8 @@ pub struct FlagsContext<'a> {
     /// The claim's page, when the claim is uncorroborated and has no flag or mark: the
     /// "single source" mark links there.
     pub single_source: Option<Href<'a>>,
-    /// The legend of outcomes (the discrepancies page's `#legend`), which every flag's and
-    /// mark's `title` refers to.
+    /// The legend of outcomes (the discrepancies page's `#legend--outcomes`), which the
+    /// markers' popovers link to.
     pub legend: Href<'a>,
 }
 
@@ -111,10 +148,13 @@ pub struct Flag<'a> {
     /// How loudly to show it: `flag` (a real disagreement) or `mark` (a soft finding).
     /// Dismissed findings have no flag.
     pub severity: Severity,
+    /// The first discrepancy's number ([`display_numbers`]), as its card shows it.
+    pub number: usize,
     /// A link per discrepancy (`label`: the outcome's name, such as "conflict", and its
-    /// place).
+    /// place); the marker links to the first.
     pub links: Vec<FlagLink<'a>>,
-    /// The competing readings and their sources.
+    /// The competing readings and their sources, by name ("2026: Report A, Report B;
+    /// 2023: Report C").
     pub detail: &'a str,
     /// The first discrepancy's outcome's name (`conflict`, `compatible`): [`outcome_label`].
     pub name: &'static str,
@@ -158,11 +198,12 @@ pub fn groups(ctx: &Ctx, c: ClaimId) -> Vec<Group> {
 }
 
 /// The context for claim `c`'s flags `groups` on a page: `href` says where a page links to
-/// a discrepancy (by index) and to the claim.
+/// a discrepancy (by index) and to the claim; `numbers` are [`display_numbers`].
 pub fn context<'a>(
     ctx: &Ctx,
     c: ClaimId,
     groups: &'a [Group],
+    numbers: &[usize],
     root: &'a str,
     href: &dyn Fn(Place) -> Href<'a>,
 ) -> FlagsContext<'a> {
@@ -174,6 +215,7 @@ pub fn context<'a>(
             Flag {
                 kind: first.outcome(),
                 severity: first.severity().unwrap_or(Severity::Mark),
+                number: numbers.get(g.discs[0]).copied().unwrap_or_default(),
                 links: (g.discs.iter())
                     .map(|d| FlagLink {
                         label: outcome_label(&discrepancies[*d]),
@@ -238,10 +280,27 @@ static BUILT_IN: LazyLock<Result<Tera, tera::Error>> = LazyLock::new(|| {
 });
 
 /// Claim `c`'s flags for a page whose root is `root`, drawn with the built-in partial: what
-/// Markdown running text shows (it has no access to the briefing's theme yet).
-pub fn html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
-    let groups = groups(ctx, c);
-    let flags = context(ctx, c, &groups, root, &|place| site_href(ctx, place));
+/// Markdown running text shows (it has no access to the briefing's theme yet). Only what
+/// the paragraph has not marked yet (`seen`) gets a marker.
+pub fn html(c: ClaimId, root: &str, ctx: &Ctx, seen: &mut Seen) -> String {
+    let mut groups = groups(ctx, c);
+    for g in &mut groups {
+        // What the paragraph marked already goes; a group whose first went is named (and
+        // numbered) after its first new discrepancy.
+        let first = g.discs.first().copied();
+        g.discs.retain(|d| seen.discs.insert(*d));
+        if let Some(d) = g.discs.first().filter(|d| Some(**d) != first) {
+            g.detail = readings_text(&ctx.analysis.discrepancies[*d], ctx);
+        }
+    }
+    groups.retain(|g| !g.discs.is_empty());
+    let numbers = display_numbers(ctx.analysis);
+    let mut flags = context(ctx, c, &groups, &numbers, root, &|place| {
+        site_href(ctx, place)
+    });
+    if flags.single_source.is_some() && !seen.claims.insert(c) {
+        flags.single_source = None;
+    }
     match BUILT_IN.as_ref() {
         // The built-in partial is tested to render (see the tests below).
         Ok(tera) => render(tera, &flags).unwrap_or_default(),
@@ -249,17 +308,20 @@ pub fn html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
     }
 }
 
-/// "2026 (A, B) vs 2023 (C)": the readings of a discrepancy and who gives each.
-fn readings_text(disc: &Discrepancy, ctx: &Ctx) -> String {
+/// "2026: Report A, Report B; 2023: Report C": the readings of a discrepancy and who gives
+/// each, by the sources' names (not their short codes, which are explained nowhere inline).
+pub fn readings_text(disc: &Discrepancy, ctx: &Ctx) -> String {
     let readings: Vec<String> = disc
         .readings
         .iter()
         .map(|r| {
-            let sources: Vec<&str> = r.sources.iter().map(|s| ctx.model.short_name(*s)).collect();
-            format!("{} ({})", shorten(&r.value, 60), sources.join(", "))
+            let sources: Vec<&str> = (r.sources.iter())
+                .map(|s| ctx.model.entity(*s).name.as_str())
+                .collect();
+            format!("{}: {}", shorten(&r.value, 60), sources.join(", "))
         })
         .collect();
-    readings.join(" vs ")
+    readings.join("; ")
 }
 
 #[cfg(test)]
@@ -272,11 +334,18 @@ mod tests {
         let flag = |severity, kind: &str, name| Flag {
             kind: kind.into(),
             severity,
-            links: vec![FlagLink {
-                label: name,
-                href: Href::site("discrepancies/index.html#x"),
-            }],
-            detail: "2026 (A) vs 2023 (B's)",
+            number: 3,
+            links: vec![
+                FlagLink {
+                    label: name,
+                    href: Href::site("discrepancies/index.html#x"),
+                },
+                FlagLink {
+                    label: "self-contradiction",
+                    href: Href::site("discrepancies/index.html#y"),
+                },
+            ],
+            detail: "2026: A; 2023: B's",
             name,
             meaning: "It means this.",
         };
@@ -286,12 +355,13 @@ mod tests {
             single_source: None,
             legend: Href::site(LEGEND),
         };
+        // One marker, linking to the first discrepancy, no space before it (it never starts
+        // a line), severity and outcome in words for screen readers.
         assert_eq!(
             render(tera, &flags).expect("renders"),
-            " <span class=\"flag flag-conflict\" title=\"conflict: It means this. See the legend of outcomes on the discrepancies page.\">\
-             <span class=\"flag-mark\" aria-hidden=\"true\">⚑</span> \
-             <span class=\"flag-label\"><a href=\"../discrepancies/index.html#x\">conflict</a>:</span> \
-             <span class=\"flag-detail\">2026 (A) vs 2023 (B&#39;s)</span></span>"
+            "<sup class=\"fm fm-flag fm-conflict\"><a href=\"../discrepancies/index.html#x\">\
+             <span class=\"fm-sign\" aria-hidden=\"true\">⚑</span><span class=\"vh\">flag </span>3\
+             <span class=\"vh\">: conflict</span></a></sup>"
         );
         let marks = FlagsContext {
             root: "../",
@@ -301,9 +371,9 @@ mod tests {
         };
         assert_eq!(
             render(tera, &marks).expect("renders"),
-            " <sup class=\"mark mark-compatible\" title=\"compatible: 2026 (A) vs 2023 (B&#39;s). It means this. See the legend of outcomes on the discrepancies page.\">\
-             <span class=\"mark-sign\" aria-hidden=\"true\">◦</span> \
-             <a href=\"../discrepancies/index.html#x\">compatible</a></sup>"
+            "<sup class=\"fm fm-mark fm-compatible\"><a href=\"../discrepancies/index.html#x\">\
+             <span class=\"fm-sign\" aria-hidden=\"true\">◦</span><span class=\"vh\">mark </span>3\
+             <span class=\"vh\">: compatible</span></a></sup>"
         );
         let single = FlagsContext {
             root: "",
@@ -316,7 +386,8 @@ mod tests {
         };
         assert_eq!(
             render(tera, &single).expect("renders"),
-            " <a class=\"single-source\" href=\"#claims-x\" data-ref=\"§2.1\">single source</a>"
+            "<sup class=\"fm fm-mark fm-single-source\"><a href=\"#claims-x\" data-ref=\"§2.1\">\
+             <span class=\"fm-sign\" aria-hidden=\"true\">◦</span><span class=\"vh\">single source</span></a></sup>"
         );
     }
 }

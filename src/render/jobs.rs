@@ -191,7 +191,9 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
     let context = IndexContext {
         base: base(v, Route::Overview, title),
         overview_html: v.overview_html.as_deref(),
-        discrepancies: &v.core.discs,
+        discrepancies: (flags::display_order(ctx.analysis).into_iter())
+            .map(|d| &v.core.discs[d])
+            .collect(),
         kinds,
     };
     write(v, "index.html", path, &context)

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
-use super::{Ctx, esc};
+use super::{Ctx, esc, flags};
 use crate::model::{Body, ResolvedRef, Target};
 
 /// Put before every id the analyst's Markdown or HTML sets (`<span id>`, `## T {#id}`,
@@ -58,14 +58,63 @@ fn prefix_user_ids<'u>(element: &str, attribute: &str, value: &'u str) -> Option
     }
 }
 
-/// Renders `body` for a page whose root prefix is `root` (`""`, `"../"`).
+/// Renders `body` for a page whose root prefix is `root` (`""`, `"../"`). A discrepancy is
+/// marked once per paragraph (or list item, heading, table cell): later references to it
+/// there get no marker.
 pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
-    let html = render(body, |r, plain| reference(r, plain, root, ctx));
+    let mut seen = flags::Seen::default();
+    let mut current = 0;
+    let html = render(body, |r, plain, block| {
+        if block != current {
+            seen.clear();
+            current = block;
+        }
+        reference(r, plain, root, ctx, &mut seen)
+    });
     if ctx.model.config.trust_html {
         html
     } else {
         SANITIZER.clean(&html).to_string()
     }
+}
+
+/// `body` as plain text, references as their labels (for previews): no markup, no code
+/// blocks or headings, blocks joined by spaces.
+pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
+    let mut splice = Splice {
+        text: body.text.as_str(),
+        refs: &body.refs,
+        next: 0,
+        done: 0,
+    };
+    let mut out = String::new();
+    let (mut code, mut heading) = (false, false);
+    let mut seen = flags::Seen::default();
+    for (event, range) in Parser::new_ext(&body.text, Body::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code = true,
+            Event::End(TagEnd::CodeBlock) => code = false,
+            Event::Start(Tag::Heading { .. }) => heading = true,
+            Event::End(TagEnd::Heading(_)) => heading = false,
+            Event::Text(t) if !code => {
+                let mut events = Vec::new();
+                splice.text(t, range, &mut events, |r| {
+                    reference(r, true, "", ctx, &mut seen)
+                });
+                for e in events.into_iter().filter(|_| !heading) {
+                    if let Event::Text(t) = e {
+                        out.push_str(&t);
+                    }
+                }
+            }
+            Event::Code(t) if !heading => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The anchor of the discrepancy analyst note `n` explains, on the discrepancies page.
@@ -78,8 +127,13 @@ pub fn note_anchor<'c>(ctx: &Ctx<'c>, n: usize) -> &'c str {
 }
 
 /// `body` as HTML (not sanitised), each reference replaced by what `reference` makes of it
-/// (`plain`: inside a link or an image's alt text, where only text may stand).
-fn render(body: &Body, mut reference: impl FnMut(&ResolvedRef, bool) -> Event<'static>) -> String {
+/// (`plain`: inside a link or an image's alt text, where only text may stand; then the
+/// number of the block it stands in, which changes at the end of every paragraph, heading,
+/// list item and table cell).
+fn render(
+    body: &Body,
+    mut reference: impl FnMut(&ResolvedRef, bool, usize) -> Event<'static>,
+) -> String {
     let text = body.text.as_str();
     let mut splice = Splice {
         text,
@@ -90,8 +144,15 @@ fn render(body: &Body, mut reference: impl FnMut(&ResolvedRef, bool) -> Event<'s
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
     let mut plain = 0usize;
+    let mut block = 0usize;
     for (event, range) in Parser::new_ext(text, Body::options()).into_offset_iter() {
         match event {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
+                block += 1;
+                events.push(event);
+            }
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
                 plain += 1;
                 events.push(event);
@@ -120,7 +181,7 @@ fn render(body: &Body, mut reference: impl FnMut(&ResolvedRef, bool) -> Event<'s
                 }
             }
             Event::Text(t) => {
-                splice.text(t, range, &mut events, |r| reference(r, plain > 0));
+                splice.text(t, range, &mut events, |r| reference(r, plain > 0, block));
             }
             other => events.push(other),
         }
@@ -199,8 +260,15 @@ impl<'b> Splice<'b> {
     }
 }
 
-/// The HTML of one reference, or where only text may stand (`plain`) its label.
-fn reference(r: &ResolvedRef, plain: bool, root: &str, ctx: &Ctx) -> Event<'static> {
+/// The HTML of one reference, or where only text may stand (`plain`) its label; a claim's
+/// markers unless the paragraph has them already (`seen`).
+fn reference(
+    r: &ResolvedRef,
+    plain: bool,
+    root: &str,
+    ctx: &Ctx,
+    seen: &mut flags::Seen,
+) -> Event<'static> {
     let model = ctx.model;
     let label = r.label.as_deref();
     if plain {
@@ -229,7 +297,7 @@ fn reference(r: &ResolvedRef, plain: bool, root: &str, ctx: &Ctx) -> Event<'stat
                 "<a class=\"ref ref-claim\" href=\"{root}{}\">{}</a>{}",
                 esc(&model.claim_url(c)),
                 esc(label.unwrap_or(&value)),
-                super::flags_html(c, root, ctx)
+                flags::html(c, root, ctx, seen)
             )
         }
         Some(Target::Note(n)) => {
@@ -285,7 +353,7 @@ mod tests {
 
     /// The HTML with each reference as `<ref>label</ref>`, or `{label}` where it is plain.
     fn spliced(body: &Body) -> String {
-        render(body, |r, plain| {
+        render(body, |r, plain, _| {
             let label = r.label.clone().unwrap_or_default();
             match plain {
                 true => Event::Text(format!("{{{label}}}").into()),

@@ -12,6 +12,7 @@ pub mod highlight;
 mod jobs;
 pub mod markdown;
 mod metadata;
+mod previews;
 mod print;
 mod search;
 mod shared;
@@ -30,7 +31,7 @@ use crate::analyse::Analysis;
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
-use crate::model::{ClaimId, Model};
+use crate::model::Model;
 use shared::{Core, Views};
 
 /// What render reads.
@@ -77,12 +78,6 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     format!("{}…", cut.trim_end())
-}
-
-/// The inline flags of claim `c` for a page whose root is `root` (as Markdown running text
-/// shows them), drawn by `partials/flags.html`.
-pub fn flags_html(c: ClaimId, root: &str, ctx: &Ctx) -> String {
-    flags::html(c, root, ctx)
 }
 
 /// Renders the whole site. Template problems become diagnostics; so, until the caller takes

@@ -21,10 +21,10 @@ use super::urls::{self, Route};
 use super::views::{self, Href};
 use super::{jobs, timeline};
 use crate::analyse::Severity;
-use crate::model::{ClaimId, Details, EntityKind, Model};
+use crate::model::{Body, ClaimId, Details, EntityKind, Model, Target};
 use anchors::Anchors;
 use fragment::Fragments;
-use parts::{Numbered, Part, PrintClaim, PrintDiscrepancy, PrintEntity};
+use parts::{Numbered, Part, PrintClaim, PrintDiscLink, PrintDiscrepancy, PrintEntity};
 
 /// The context of `print.html`.
 #[derive(Serialize)]
@@ -36,6 +36,9 @@ pub struct PrintContext<'a> {
     pub assets: Cow<'a, str>,
     pub overview_title: &'a str,
     pub overview_html: Option<String>,
+    /// The discrepancies the overview marks, in the order it first marks them, written out
+    /// (`partials/notes.html`).
+    pub overview_notes: Vec<PrintDiscLink<'a>>,
     /// The sources, in list order.
     pub cover_sources: Vec<CoverSource<'a>>,
     /// A section per kind of entity the briefing has, numbered from 2.
@@ -145,6 +148,9 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         assets,
         overview_title: (v.overview).map_or("Overview", |p| model.pages[p.0].title.as_str()),
         overview_html,
+        overview_notes: (v.overview)
+            .map(|p| notes(v, &anchors, marked(v, &model.pages[p.0].body)))
+            .unwrap_or_default(),
         cover_sources: cover_sources(model, &anchors),
         kinds: kind_sections(v, &anchors, &claims, summaries),
         discrepancies,
@@ -171,7 +177,7 @@ fn claim<'a>(
         Place::Claim(c) => anchors.href(&core.claims[c.0].url),
         Place::Legend => anchors.href(flags::LEGEND),
     };
-    let flags = flags::context(ctx, c, &core.flags[c.0], "", &href);
+    let flags = flags::context(ctx, c, &core.flags[c.0], &core.numbers, "", &href);
     let html = flags::render(core.tera, &flags)?;
     Ok(PrintClaim::new(&core.claims[c.0], html, anchors, fragments))
 }
@@ -191,10 +197,16 @@ fn kind_sections<'a>(
             .map(|e| {
                 let view = &v.entities[e.0];
                 let summary = summaries.next().flatten();
+                let model = v.core.ctx.model;
+                let involved = v.core.ctx.analysis.by_entity[e.0].iter().copied();
+                let summary_marks = (model.entity(*e).summary)
+                    .map(|p| marked(v, &model.pages[p.0].body))
+                    .unwrap_or_default();
+                let notes = notes(v, anchors, involved.chain(summary_marks));
                 Numbered {
                     number: anchors.number(&view.url),
                     anchor: anchors.id(&view.url),
-                    item: PrintEntity::new(view, summary, claims, anchors),
+                    item: PrintEntity::new(view, summary, claims, notes, anchors),
                 }
             })
             .collect();
@@ -206,6 +218,36 @@ fn kind_sections<'a>(
         });
     }
     sections
+}
+
+/// The discrepancies `body`'s claims are marked with, in order (with repeats).
+fn marked(v: &Views, body: &Body) -> Vec<usize> {
+    (body.refs.iter())
+        .filter_map(|r| match r.target {
+            Some(Target::Claim(c)) => v.core.flags.get(c.0),
+            _ => None,
+        })
+        .flatten()
+        .flat_map(|g| g.discs.iter().copied())
+        .collect()
+}
+
+/// Discrepancies `discs` (indices, repeats dropped) as a section's notes.
+fn notes<'a>(
+    v: &'a Views,
+    anchors: &'a Anchors,
+    discs: impl IntoIterator<Item = usize>,
+) -> Vec<PrintDiscLink<'a>> {
+    let ctx = v.core.ctx;
+    let mut seen = std::collections::HashSet::new();
+    (discs.into_iter())
+        .filter(|d| seen.insert(*d))
+        .filter_map(|d| {
+            let view = v.core.disc_views.get(d)?;
+            let detail = flags::readings_text(ctx.analysis.discrepancies.get(d)?, ctx);
+            Some(PrintDiscLink::new(view, detail, anchors))
+        })
+        .collect()
 }
 
 fn cover_sources<'a>(model: &'a Model, anchors: &'a Anchors) -> Vec<CoverSource<'a>> {

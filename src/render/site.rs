@@ -1,12 +1,12 @@
 //! Site assembly: the rendered pages with the generated files (`facts.json`, the search
-//! index, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the theme's static
-//! files, checked for names the write stage or another file system would trip on.
+//! index, the previews, the highlighting stylesheet, `sitemap.xml` and `robots.txt`) and the
+//! theme's static files, checked for names the write stage or another file system would trip on.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use super::shared::Views;
-use super::{OutputFile, export, highlight, jobs, metadata, search, theme};
+use super::{OutputFile, export, highlight, jobs, metadata, previews, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
@@ -39,6 +39,7 @@ pub fn generated(
     let mut files = vec![
         export::facts_json(core.ctx, &core.discs)?,
         search::index(views)?,
+        previews::file(views.core)?,
         OutputFile {
             path: "highlight.css".into(),
             bytes: highlight::stylesheet().into_bytes(),

@@ -33,6 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/flags.html",
     "partials/agreement.html",
     "partials/comparison.html",
+    "partials/notes.html",
     "print.html",
     "search.html",
 );
@@ -46,6 +47,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
         "elasticlunr.min.js",
         include_bytes!("../../static/elasticlunr.min.js"),
     ),
+    ("popover.js", include_bytes!("../../static/popover.js")),
 ];
 
 /// Where a template name comes from: the briefing's override or the built-in theme.

@@ -178,6 +178,8 @@ pub struct DiscLink {
     pub severity: Option<Severity>,
     /// What the outcome means (the legend's sentence).
     pub meaning: &'static str,
+    /// Its number, from 1 in the discrepancies page's order: inline markers show it.
+    pub number: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -387,7 +389,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
             let source = d.claims.first().map(|c| model.claim(*c).source);
             format!(
                 "{} contradicts itself: {}, {}",
-                source.map_or("A source", |e| model.short_name(e)),
+                source.map_or("A source", |e| model.entity(e).name.as_str()),
                 model.entity(s).name,
                 model.property_label(p).to_lowercase()
             )
@@ -408,6 +410,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         found_name: d.kind.short_label(),
         severity: d.severity(),
         meaning: flags::outcome_meaning(d),
+        number: flags::display_number(ctx.analysis, index),
     }
 }
 

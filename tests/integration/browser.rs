@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::server::Server;
 use crate::support::fixtures;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -106,8 +108,8 @@ impl Driver {
         driver
     }
 
-    async fn session(&self) -> Client {
-        let options = json!({
+    async fn session(&self, javascript: bool) -> Client {
+        let mut options = json!({
             "binary": self.chrome,
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -116,6 +118,9 @@ impl Driver {
                 format!("--user-data-dir={}", self.profile.path().display()),
             ],
         });
+        if !javascript {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), options);
         // chromedriver speaks plain HTTP on loopback: no TLS stack (and no OpenSSL) needed.
@@ -141,6 +146,15 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    in_browser_with(test, true, body);
+}
+
+/// [`in_browser`], with the page's JavaScript on or off.
+fn in_browser_with<F, Fut>(test: &str, javascript: bool, body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let Some(tools) = require(test, &["chromium", "chromedriver"]) else {
         return;
     };
@@ -152,7 +166,7 @@ where
         .build()
         .expect("tokio runtime");
     runtime.block_on(async {
-        let client = driver.session().await;
+        let client = driver.session(javascript).await;
         let outcome = tokio::spawn(body(client.clone())).await;
         let _ = client.close().await;
         if let Err(err) = outcome {
@@ -229,22 +243,17 @@ fn overview_flags_and_cross_links_work_in_a_browser() {
         assert_eq!(c.title().await.expect("title"), "Test briefing");
 
         let flag = c
-            .find(Locator::Css("main .flag"))
+            .find(Locator::Css("main sup.fm-flag"))
             .await
-            .expect("an inline flag");
+            .expect("an inline marker");
         assert!(
             flag.is_displayed().await.expect("displayed"),
-            "the flag is visible"
-        );
-        let detail = flag.text().await.expect("flag text");
-        assert!(
-            detail.contains("2026") && detail.contains("2023"),
-            "readings: {detail}"
+            "the marker is visible"
         );
         let link = flag
             .find(Locator::Css("a[href*='discrepancies/index.html#']"))
             .await
-            .expect("the flag links to its discrepancy");
+            .expect("the marker links to its discrepancy");
         link.click().await.expect("click the flag");
         wait_js(
             &c,
@@ -573,6 +582,338 @@ fn the_site_works_under_a_sub_path() {
         wait_js(&c, "the new stylesheet", restyled).await;
         let kept = js(&c, "return window.__no_reload === true", vec![]).await;
         assert_eq!(kept, json!(true), "restyled without a reload");
+    });
+}
+
+/// The open popover's role and text, or null.
+const POPOVER: &str = "var p = document.querySelector('.popover'); \
+     return p ? {role: p.getAttribute('role'), text: p.innerText, id: p.id} : null";
+
+/// Moves the mouse onto the element `css` selects.
+async fn hover(client: &Client, css: &str) {
+    let element = client
+        .find(Locator::Css(css))
+        .await
+        .expect("an element to hover");
+    let mouse = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element,
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    client.perform_actions(mouse).await.expect("hover");
+}
+
+/// Gives the element `css` selects the focus, as the keyboard would (WebDriver focuses an
+/// element before typing into it; Shift types nothing).
+async fn focus(client: &Client, css: &str) {
+    let element = client
+        .find(Locator::Css(css))
+        .await
+        .expect("an element to focus");
+    element
+        .send_keys(&Key::Shift.to_string())
+        .await
+        .expect("focus");
+}
+
+/// Presses `key` in whatever has the focus.
+async fn press(client: &Client, key: Key) {
+    let active = client.active_element().await.expect("the focused element");
+    active
+        .send_keys(&key.to_string())
+        .await
+        .expect("press a key");
+}
+
+#[test]
+fn a_markers_popover_opens_on_hover_and_focus_and_closes_on_escape() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let home = server.site_url("");
+    in_browser("marker_popover", move |c| async move {
+        c.goto(&home).await.expect("open the overview");
+        h1(&c).await;
+        let marker = "main sup.fm-flag a[href$='#conflict--ruritania--production-start']";
+        let expanded =
+            format!("return document.querySelector(\"{marker}\").getAttribute('aria-expanded')");
+        assert_eq!(js(&c, &expanded, vec![]).await, json!("false"));
+
+        // Hover: the detail opens, a non-modal dialog with the outcome, the readings with
+        // their sources, the verdict and links to the card and the legend.
+        hover(&c, marker).await;
+        wait_js(
+            &c,
+            "the popover on hover",
+            "return !!document.querySelector('.popover[role=dialog]')",
+        )
+        .await;
+        let pop = js(&c, POPOVER, vec![]).await;
+        // (innerText: the heading is in capitals.)
+        let text = pop["text"].as_str().expect("popover text").to_lowercase();
+        for part in [
+            "conflict (flag)",
+            "2026",
+            "2023",
+            "beta wire",
+            "verdict: 2026",
+            "what the outcomes mean",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        assert_eq!(js(&c, &expanded, vec![]).await, json!("true"));
+        let controls =
+            format!("return document.querySelector(\"{marker}\").getAttribute('aria-controls')");
+        assert_eq!(js(&c, &controls, vec![]).await, pop["id"]);
+        press(&c, Key::Escape).await;
+        wait_js(
+            &c,
+            "Escape to close it",
+            "return !document.querySelector('.popover')",
+        )
+        .await;
+        assert_eq!(js(&c, &expanded, vec![]).await, json!("false"));
+
+        // Moving away closes it, after a delay long enough to move into it.
+        hover(&c, "main h1").await;
+        hover(&c, marker).await;
+        wait_js(
+            &c,
+            "the popover again",
+            "return !!document.querySelector('.popover')",
+        )
+        .await;
+        hover(&c, ".popover .pop-links a").await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(
+            js(&c, POPOVER, vec![]).await.is_object(),
+            "open while the pointer is in it"
+        );
+        hover(&c, "main h1").await;
+        wait_js(
+            &c,
+            "leaving to close it",
+            "return !document.querySelector('.popover')",
+        )
+        .await;
+
+        // Focus: it opens too, and Tab walks into it; Escape closes it and gives the focus
+        // back to the marker.
+        focus(&c, marker).await;
+        wait_js(
+            &c,
+            "the popover on focus",
+            "return !!document.querySelector('.popover[role=dialog]')",
+        )
+        .await;
+        press(&c, Key::Tab).await;
+        let inside = "return document.querySelector('.popover').contains(document.activeElement)";
+        assert_eq!(
+            js(&c, inside, vec![]).await,
+            json!(true),
+            "Tab moves into the popover"
+        );
+        press(&c, Key::Escape).await;
+        wait_js(
+            &c,
+            "Escape from inside",
+            "return !document.querySelector('.popover')",
+        )
+        .await;
+        let back =
+            format!("return document.activeElement === document.querySelector(\"{marker}\")");
+        assert_eq!(
+            js(&c, &back, vec![]).await,
+            json!(true),
+            "focus back on the marker"
+        );
+
+        // The legend is reachable from the popover, by keyboard.
+
+        let blur = format!("document.querySelector(\"{marker}\").blur(); return true");
+        js(&c, &blur, vec![]).await;
+        focus(&c, marker).await;
+        wait_js(
+            &c,
+            "the popover on focus again",
+            "return !!document.querySelector('.popover')",
+        )
+        .await;
+        press(&c, Key::Tab).await;
+        press(&c, Key::Tab).await;
+        let on_legend = "return document.activeElement.textContent === 'What the outcomes mean'";
+        assert_eq!(js(&c, on_legend, vec![]).await, json!(true));
+        press(&c, Key::Enter).await;
+        wait_js(
+            &c,
+            "the legend",
+            "return location.hash === '#legend--outcomes'",
+        )
+        .await;
+        let (path, _) = path_of(&c).await;
+        assert_eq!(path, "/discrepancies/index.html");
+        let legend = "return document.getElementById('legend--outcomes') !== null";
+        assert_eq!(js(&c, legend, vec![]).await, json!(true));
+    });
+}
+
+#[test]
+fn without_javascript_a_marker_is_a_link_to_its_card() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let home = server.site_url("");
+    in_browser_with("marker_without_javascript", false, move |c| async move {
+        c.goto(&home).await.expect("open the overview");
+        h1(&c).await;
+        let marker = c
+            .find(Locator::Css("main sup.fm-flag a"))
+            .await
+            .expect("a marker");
+        assert!(marker.is_displayed().await.expect("displayed"));
+        marker.click().await.expect("follow the marker");
+        let started = Instant::now();
+        let fragment = loop {
+            let (path, fragment) = path_of(&c).await;
+            if path == "/discrepancies/index.html" {
+                break fragment.expect("the card's anchor");
+            }
+            assert!(started.elapsed() < WAIT, "the marker led to {path}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        };
+        assert_eq!(fragment, "conflict--ruritania--production-start");
+        let card = c
+            .find(Locator::Id(&fragment))
+            .await
+            .expect("the card the marker leads to");
+        let heading = card.find(Locator::Css("h3")).await.expect("its heading");
+        let title = heading.text().await.expect("heading text");
+        assert!(title.starts_with("⚑1"), "numbered as the marker: {title}");
+        // No popover machinery ran: the page's scripts are off.
+        let popovers = c.find_all(Locator::Css(".popover")).await.expect("query");
+        assert!(popovers.is_empty());
+    });
+}
+
+#[test]
+fn a_preview_opens_on_focus_of_an_entity_link() {
+    let server = Arc::new(Server::start("basic", &[]));
+    let home = server.site_url("");
+    let country = server.site_url("countries/ruritania.html");
+    in_browser("entity_preview", move |c| async move {
+        c.goto(&home).await.expect("open the overview");
+        h1(&c).await;
+        let link = "main a.ref-countries[href$='countries/ruritania.html']";
+        focus(&c, link).await;
+        wait_js(
+            &c,
+            "the preview",
+            "return !!document.querySelector('.popover[role=tooltip]')",
+        )
+        .await;
+        let pop = js(&c, POPOVER, vec![]).await;
+        let text = pop["text"].as_str().expect("preview text").to_lowercase();
+        for part in ["country", "ruritania", "7 claims", "3 discrepancies"] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+        let described =
+            format!("return document.querySelector(\"{link}\").getAttribute('aria-describedby')");
+        assert_eq!(js(&c, &described, vec![]).await, pop["id"]);
+        press(&c, Key::Escape).await;
+        wait_js(
+            &c,
+            "Escape to close it",
+            "return !document.querySelector('.popover')",
+        )
+        .await;
+        // A claim link previews its value, quote and source.
+        hover(&c, "main a.ref-claim[href$='claims/beta-start-2023.html']").await;
+        wait_js(
+            &c,
+            "the claim preview",
+            "return !!document.querySelector('.popover')",
+        )
+        .await;
+        let text = js(&c, POPOVER, vec![]).await["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(
+            text.contains("claim") && text.contains("beta wire"),
+            "{text}"
+        );
+
+        // In a claim list, a marker standing for two discrepancies names the second.
+        c.goto(&country).await.expect("open the country");
+        h1(&c).await;
+        focus(&c, "li#claim-beta-start-2023 sup.fm a").await;
+        wait_js(
+            &c,
+            "the marker's popover",
+            "return !!document.querySelector('.popover')",
+        )
+        .await;
+        let text = js(&c, POPOVER, vec![]).await["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(
+            text.contains("also part of ⚑3 self-contradiction"),
+            "{text}"
+        );
+    });
+}
+
+#[test]
+fn the_bundled_overview_shows_findings_quietly() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = if repo.join("content/index.md").is_file() {
+        repo.to_path_buf()
+    } else {
+        fixtures().join("basic")
+    };
+    let work = tempfile::tempdir().expect("temp");
+    let site = work.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("build")
+        .arg(&root)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("run dossier build");
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let url = format!("file://{}/index.html", site.display());
+    in_browser("overview_flag_share", move |c| async move {
+        // Text inside markers (the visually hidden names included) against all text in
+        // main; and no marker breaks across lines, on a desktop and on a phone.
+        let measure = "var len = function (s) { return s.replace(/\\s+/g, '').length; }; \
+            var main = document.querySelector('main'); var markers = main.querySelectorAll('sup.fm'); \
+            var inside = 0, broken = 0; \
+            markers.forEach(function (m) { inside += len(m.innerText); if (m.getClientRects().length > 1) broken++; }); \
+            return {all: len(main.innerText), inside: inside, markers: markers.length, broken: broken}";
+        for (width, height) in [(1200, 900), (390, 844)] {
+            c.set_window_size(width, height).await.expect("window size");
+            c.goto(&url).await.expect("open the overview");
+            h1(&c).await;
+            let m = js(&c, measure, vec![]).await;
+            let all = m["all"].as_f64().expect("all");
+            let inside = m["inside"].as_f64().expect("inside");
+            let share = inside / all;
+            eprintln!(
+                "overview at {width}px: {} markers, flag text {:.1}% of main",
+                m["markers"],
+                share * 100.0
+            );
+            assert!(m["markers"].as_u64() > Some(0), "markers on the overview");
+            assert!(share < 0.10, "flag text is {:.1}% of main", share * 100.0);
+            assert_eq!(
+                m["broken"],
+                json!(0),
+                "markers broken across lines at {width}px"
+            );
+        }
     });
 }
 

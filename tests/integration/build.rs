@@ -65,43 +65,92 @@ fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let overview = site.html("index.html");
-    let flags = hrefs(&overview, "main .flag a");
-    assert!(
-        flags.contains(
-            &"discrepancies/index.html#conflict--ruritania--production-start".to_string()
-        )
+    // One marker per discrepancy in the paragraph: alpha's claim marks the conflict, beta's
+    // (in the conflict too) only its contradiction of itself.
+    assert_eq!(
+        hrefs(&overview, "main sup.fm-flag a"),
+        [
+            "discrepancies/index.html#conflict--ruritania--production-start",
+            "discrepancies/index.html#self--beta--ruritania--production-start"
+        ]
     );
-    assert!(
-        flags.contains(
-            &"discrepancies/index.html#self--beta--ruritania--production-start".to_string()
-        )
+    // A marker is a sign and the discrepancy's number, as its card shows it, with the
+    // severity and outcome in words for screen readers; no readings inline.
+    let markers = texts(&overview, "main sup.fm-flag");
+    assert_eq!(
+        markers,
+        ["⚑flag 1: conflict", "⚑flag 3: self-contradiction"]
     );
-    let details = texts(&overview, "main .flag .flag-detail");
-    assert!(
-        details
-            .iter()
-            .any(|d| d.contains("2026") && d.contains("2023") && d.contains("Beta Wire")),
-        "{details:?}"
+    let discrepancies = site.html("discrepancies/index.html");
+    assert_eq!(
+        texts(
+            &discrepancies,
+            "section#conflict--ruritania--production-start h3 .disc-num"
+        ),
+        ["⚑1"]
     );
 
     // The supply claim is undisputed but has one source: a softer mark, no flag.
     let supply = site.html("claims/gamma-supply.html");
-    assert!(texts(&supply, ".flag").is_empty());
+    assert!(texts(&supply, "sup.fm-flag").is_empty());
     assert_eq!(
-        texts(&supply, "main a.single-source"),
-        vec!["single source"]
+        hrefs(&supply, "main .claim-line sup.fm-mark.fm-single-source a"),
+        ["../claims/gamma-supply.html"]
+    );
+    assert_eq!(
+        texts(&supply, "main .claim-line sup.fm-single-source .vh"),
+        ["single source"]
     );
 
-    // In claim lists, the flag stands beside the disputed claim only.
+    // In claim lists, the marker stands beside the disputed claim only: one marker for the
+    // conflict and the contradiction it includes, linking to the conflict.
     let country = site.html("countries/ruritania.html");
-    let disputed = hrefs(&country, "li#claim-beta-start-2023 .flag a");
     assert_eq!(
-        disputed.len(),
-        2,
-        "conflict and self-contradiction, in one flag"
+        hrefs(&country, "li#claim-beta-start-2023 sup.fm a"),
+        ["../discrepancies/index.html#conflict--ruritania--production-start"]
     );
-    assert_eq!(texts(&country, "li#claim-beta-start-2023 .flag").len(), 1);
-    assert!(texts(&country, "li#claim-gamma-supply .flag").is_empty());
+    assert!(texts(&country, "li#claim-gamma-supply sup.fm-flag").is_empty());
+}
+
+#[test]
+fn a_discrepancy_is_marked_once_per_paragraph() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "content/index.md",
+        "---\ntitle: Widgets\n---\n\
+         Alpha says [[claim:alpha-start]], beta [[claim:beta-start-2023]] and again\n\
+         [[claim:alpha-start|next year]]; gamma [[claim:gamma-supply]] and [[claim:gamma-supply]].\n\n\
+         - A list item: [[claim:alpha-start]] and [[claim:alpha-start]].\n\n\
+         | a | b |\n|---|---|\n| [[claim:alpha-start]] | [[claim:alpha-start]] |\n",
+    );
+    let site = fixture.build();
+    let overview = site.html("index.html");
+    let conflict = "discrepancies/index.html#conflict--ruritania--production-start";
+    let in_block =
+        |selector: &str| -> Vec<String> { hrefs(&overview, &format!("{selector} sup.fm a")) };
+    // The paragraph: the conflict once, beta's contradiction of itself once, the single
+    // source once, though each claim is referred to twice.
+    assert_eq!(
+        in_block("main .overview > p:not(.lede)"),
+        [
+            conflict,
+            "discrepancies/index.html#self--beta--ruritania--production-start",
+            "claims/gamma-supply.html"
+        ]
+    );
+    // Every paragraph, list item and table cell starts afresh.
+    assert_eq!(in_block("main .overview li"), [conflict]);
+    assert_eq!(in_block("main .overview td"), [conflict, conflict]);
+    // Every marker links to its card, which exists.
+    let cards = site.html("discrepancies/index.html");
+    for href in hrefs(&overview, "main sup.fm-flag a") {
+        let id = href.split_once('#').map(|(_, id)| id).expect("an anchor");
+        assert_eq!(
+            texts(&cards, &format!("section.discrepancy[id='{id}']")).len(),
+            1,
+            "{href}"
+        );
+    }
 }
 
 #[test]
@@ -341,13 +390,13 @@ fn discrepancy_markup_snapshot() {
     insta::assert_snapshot!(section);
 }
 
-/// A flag in running text, as the overview shows it.
+/// The markers in running text, as the overview shows them.
 #[test]
 fn inline_flag_snapshot() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let page = site.html("index.html");
-    let selector = scraper::Selector::parse("main .flag").expect("selector");
+    let selector = scraper::Selector::parse("main sup.fm").expect("selector");
     let flags: Vec<String> = page.select(&selector).map(|f| f.html()).collect();
     insta::assert_snapshot!(flags.join("\n"));
 }
@@ -387,7 +436,7 @@ fn a_theme_can_replace_the_flag_markup() {
         texts(&country, "li#claim-beta-start-2023 b.my-flag").len(),
         1
     );
-    assert!(texts(&country, "li#claim-beta-start-2023 .flag").is_empty());
+    assert!(texts(&country, "li#claim-beta-start-2023 sup.fm").is_empty());
     let print = site.html("print/index.html");
     assert_eq!(
         texts(&print, "li#claims-beta-start-2023 b.my-flag").len(),
@@ -434,22 +483,30 @@ fn the_print_view_links_inside_itself_with_unique_ids() {
         let id = href.strip_prefix('#').expect("in-page link");
         assert!(unique.contains(&id.to_string()), "{href} leads nowhere");
     }
-    let flags = hrefs(&print, "li#claims-beta-start-2023 .flag a");
+    // A marker in the print view is a numbered note: it links to the discrepancy's section
+    // with its number for paper, and the section's notes write its detail out.
+    let flags = hrefs(&print, "li#claims-beta-start-2023 sup.fm a");
     assert_eq!(
         flags,
-        [
-            "#discrepancies-conflict--ruritania--production-start",
-            "#discrepancies-self--beta--ruritania--production-start"
-        ]
+        ["#discrepancies-conflict--ruritania--production-start"]
     );
     let refs: Vec<&str> = {
         let selector =
-            scraper::Selector::parse("li#claims-beta-start-2023 .flag a").expect("selector");
+            scraper::Selector::parse("li#claims-beta-start-2023 sup.fm a").expect("selector");
         (print.select(&selector))
             .filter_map(|a| a.value().attr("data-ref"))
             .collect()
     };
-    assert_eq!(refs.len(), 2, "section numbers for paper");
+    assert_eq!(refs, ["§6.1"], "section numbers for paper");
+    let notes = texts(&print, "article#countries-ruritania .print-notes li");
+    assert!(
+        notes.iter().any(|n| n.starts_with("⚑1 conflict: ")
+            && n.contains("2026: Alpha Daily")
+            && n.contains("2023: Beta Wire")),
+        "{notes:?}"
+    );
+    let overview_notes = texts(&print, "section#overview .print-notes li");
+    assert_eq!(overview_notes.len(), 2, "{overview_notes:?}");
     let text = site.text("print/index.html");
     assert_eq!(
         text.matches("href=\"../").count(),

@@ -188,54 +188,61 @@ fn flags_marks_and_dismissed_findings_are_drawn_by_severity() {
     let ship = site.html("vessels/aldebaran.html");
     // A conflict: a flag beside each claim, linking to it.
     assert_eq!(
-        hrefs(&ship, "li#claim-wire-crew .flag.flag-conflict a"),
+        hrefs(&ship, "li#claim-wire-crew sup.fm-flag.fm-conflict a"),
         ["../discrepancies/index.html#conflict--aldebaran--crew"]
     );
-    assert!(texts(&ship, "li#claim-wire-crew .mark").is_empty());
+    assert!(texts(&ship, "li#claim-wire-crew sup.fm-mark").is_empty());
     // Compatible readings (one after a note): a mark, not a flag.
     for claim in ["tide-location", "tide-offshore", "radio-draught"] {
         let sel = format!("li#claim-{claim}");
         assert_eq!(
-            texts(&ship, &format!("{sel} sup.mark.mark-compatible")).len(),
+            texts(&ship, &format!("{sel} sup.fm-mark.fm-compatible")).len(),
             1,
             "{claim}"
         );
-        assert!(texts(&ship, &format!("{sel} .flag")).is_empty(), "{claim}");
+        assert!(
+            texts(&ship, &format!("{sel} sup.fm-flag")).is_empty(),
+            "{claim}"
+        );
     }
-    let mark = texts(&ship, "li#claim-tide-location sup.mark");
+    let mark = texts(&ship, "li#claim-tide-location sup.fm-mark");
     assert!(
         mark[0].contains("◦") && mark[0].contains("compatible"),
         "{mark:?}"
     );
     // Soft findings of other kinds are marks too.
     assert_eq!(
-        texts(&ship, "li#claim-radio-aboard sup.mark-change-over-time").len(),
+        texts(
+            &ship,
+            "li#claim-radio-aboard sup.fm-mark.fm-change-over-time"
+        )
+        .len(),
         1
     );
     assert_eq!(
         texts(
             &ship,
-            "li#claim-wire-injured-velk sup.mark-reported-disagreement"
+            "li#claim-wire-injured-velk sup.fm-mark.fm-reported-disagreement"
         )
         .len(),
         1
     );
-    // The dismissed conflict: nothing inline, neither flag nor mark nor single source.
+    // The dismissed conflict: no flag or mark inline (only a value's single-source mark).
     for claim in ["tide-length", "wire-length"] {
         let line = format!("li#claim-{claim} .claim-line");
-        assert!(texts(&ship, &format!("{line} .flag")).is_empty(), "{claim}");
-        assert!(texts(&ship, &format!("{line} .mark")).is_empty(), "{claim}");
+        let marker = format!("{line} sup.fm:not(.fm-single-source)");
+        assert!(texts(&ship, &marker).is_empty(), "{claim}");
     }
     let page = site.html("claims/wire-length.html");
-    assert!(texts(&page, "main .claim-line .flag, main .claim-line .mark").is_empty());
+    assert!(texts(&page, "main .claim-line sup.fm:not(.fm-single-source)").is_empty());
     // The overview's running text follows the same rules.
     let overview = site.html("index.html");
     assert_eq!(
-        texts(&overview, "main .flag.flag-conflict").len(),
+        texts(&overview, "main sup.fm-flag.fm-conflict").len(),
         1,
         "the crew conflict"
     );
-    assert_eq!(texts(&overview, "main sup.mark-compatible").len(), 1);
+    assert_eq!(texts(&overview, "main sup.fm-mark.fm-compatible").len(), 1);
     // Every flag and mark refers to the legend.
     let titles = {
         let sel = scraper::Selector::parse("main .flag, main .mark").expect("selector");
@@ -341,13 +348,13 @@ fn the_print_view_uses_the_same_vocabulary() {
     let (_fixture, site) = build();
     let print = site.html("print/index.html");
     assert_eq!(texts(&print, "#legend dt").len(), 12);
-    assert!(!texts(&print, "li#claims-wire-crew .flag.flag-conflict").is_empty());
-    assert!(texts(&print, "li#claims-tide-location .flag").is_empty());
-    assert!(!texts(&print, "li#claims-tide-location .mark").is_empty());
+    assert!(!texts(&print, "li#claims-wire-crew sup.fm-flag.fm-conflict").is_empty());
+    assert!(texts(&print, "li#claims-tide-location sup.fm-flag").is_empty());
+    assert!(!texts(&print, "li#claims-tide-location sup.fm-mark").is_empty());
     assert!(
         texts(
             &print,
-            "li#claims-wire-length .flag, li#claims-wire-length .mark"
+            "li#claims-wire-length sup.fm:not(.fm-single-source)"
         )
         .is_empty()
     );

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::super::views::{
-    ClaimView, DiscLink, DiscrepancyView, EntityView, FactView, GradeView, Href, Link, NoteView,
-    ReadingView, VerificationView,
+    ClaimView, DiscrepancyView, EntityView, FactView, GradeView, Href, Link, NoteView, ReadingView,
+    VerificationView,
 };
 use super::anchors::Anchors;
 use super::fragment::Fragments;
@@ -116,6 +116,8 @@ pub struct PrintEntity<'a> {
     /// As on its page (`partials/facts.html`), with in-page links.
     pub facts: Vec<PrintFact<'a>>,
     pub summary_html: Option<String>,
+    /// The section's notes: every discrepancy it is involved in, then any other its summary
+    /// marks, each written out.
     pub discrepancies: Vec<PrintDiscLink<'a>>,
     pub about: Vec<&'a PrintClaim<'a>>,
     pub by: Vec<&'a PrintClaim<'a>>,
@@ -123,11 +125,12 @@ pub struct PrintEntity<'a> {
 
 impl<'a> PrintEntity<'a> {
     /// `summary_html` is the view's summary for the print view; `claims` are the print
-    /// claims, indexed like the model's claims.
+    /// claims, indexed like the model's claims; `notes` the section's notes.
     pub fn new(
         e: &'a EntityView<'a>,
         summary_html: Option<String>,
         claims: &'a [Option<PrintClaim<'a>>],
+        notes: Vec<PrintDiscLink<'a>>,
         anchors: &'a Anchors,
     ) -> Self {
         let claim = |c: &&ClaimView| claims.get(c.claim.0).and_then(Option::as_ref);
@@ -138,9 +141,7 @@ impl<'a> PrintEntity<'a> {
             name: &e.name,
             facts: e.facts.iter().map(|f| PrintFact::new(f, anchors)).collect(),
             summary_html,
-            discrepancies: (e.discrepancies.iter())
-                .map(|d| PrintDiscLink::new(d, anchors))
-                .collect(),
+            discrepancies: notes,
             about: e.about.iter().filter_map(claim).collect(),
             by: e.by.iter().filter_map(claim).collect(),
         }
@@ -192,8 +193,9 @@ impl<'a> PrintFact<'a> {
     }
 }
 
-/// A discrepancy an entity is involved in: id, kind (the outcome's slug), label, name,
-/// severity, title, url, ref.
+/// A discrepancy as a section's note (`partials/notes.html`): id, kind (the outcome's
+/// slug), label, name, severity, number (as the markers show it), title, detail (the
+/// readings and their sources), verdict, url, ref.
 #[derive(Serialize)]
 pub struct PrintDiscLink<'a> {
     pub id: &'a str,
@@ -201,21 +203,28 @@ pub struct PrintDiscLink<'a> {
     pub label: &'a str,
     pub name: &'static str,
     pub severity: Option<Severity>,
+    pub number: usize,
     pub title: &'a str,
+    pub detail: String,
+    pub verdict: Option<&'a str>,
     #[serde(flatten)]
     pub href: Href<'a>,
 }
 
 impl<'a> PrintDiscLink<'a> {
-    fn new(d: &'a DiscLink, anchors: &'a Anchors) -> Self {
+    pub fn new(d: &'a DiscrepancyView, detail: String, anchors: &'a Anchors) -> Self {
+        let link = &d.link;
         PrintDiscLink {
-            id: &d.id,
-            kind: &d.kind,
-            label: &d.label,
-            name: d.name,
-            severity: d.severity,
-            title: &d.title,
-            href: anchors.href(&d.url),
+            id: &link.id,
+            kind: &link.kind,
+            label: &link.label,
+            name: link.name,
+            severity: link.severity,
+            number: link.number,
+            title: &link.title,
+            detail,
+            verdict: d.verdict.as_deref(),
+            href: anchors.href(&link.url),
         }
     }
 }

@@ -1,0 +1,232 @@
+//! The previews: what `popover.js` shows when a reader hovers or focuses a link to an
+//! entity, a claim or a discrepancy, or an inline marker. Written once per site as a script
+//! (`previews.js`, a map from site-relative URL to preview, like `search-index.js`), so the
+//! pages carry no per-page data and the links work unchanged without JavaScript.
+
+use serde::Serialize;
+
+use super::shared::Core;
+use super::views::{DiscLink, capitalised, script_safe_json};
+use super::{Ctx, OutputFile, markdown, shorten, urls};
+use crate::analyse::Severity;
+use crate::error::Error;
+use crate::model::{Details, EntityId};
+
+/// The file `popover.js` reads.
+pub const PATH: &str = "previews.js";
+
+/// The longest one-line summary, in characters.
+const SUMMARY: usize = 160;
+
+/// One preview. Short keys keep the file small: it holds every entity, claim and
+/// discrepancy of the briefing.
+#[derive(Serialize, Default)]
+struct Preview {
+    /// What it is: `Country`, `Person`, `Claim`, or a discrepancy's outcome (`Conflict`).
+    k: String,
+    /// Its name or title.
+    n: String,
+    /// A one-line summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<String>,
+    /// Its counts, in words ("12 claims · 3 discrepancies").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    c: Option<String>,
+    /// A claim's source, by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    src: Option<String>,
+    /// A claim's quote, shortened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    q: Option<String>,
+    /// A claim's discrepancies shown beside it, when it has more than one (their URLs): a
+    /// marker's popover names the others its marker stands for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ds: Vec<String>,
+    /// A discrepancy's severity (`flag`, `mark`; none once dismissed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sev: Option<Severity>,
+    /// A discrepancy's number, as its card and markers show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    num: Option<usize>,
+    /// What its outcome means (the legend's sentence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m: Option<&'static str>,
+    /// A discrepancy's readings: value, its sources by name, whether best supported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    r: Vec<(String, Vec<String>, bool)>,
+    /// The analyst's verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v: Option<String>,
+}
+
+/// Builds `previews.js`.
+pub fn file(core: &Core) -> Result<OutputFile, Error> {
+    let ctx = core.ctx;
+    let model = ctx.model;
+    let mut map = serde_json::Map::new();
+    let mut put = |url: String, p: Preview| -> Result<(), Error> {
+        let value = serde_json::to_value(p)
+            .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
+        map.insert(url, value);
+        Ok(())
+    };
+    for e in 0..model.entities.len() {
+        put(urls::entity(model, EntityId(e)), entity(ctx, EntityId(e)))?;
+    }
+    for c in &core.claims {
+        let counts = match (c.discrepancies.len(), c.uncorroborated) {
+            (0, true) => Some("single source".to_string()),
+            (0, false) => None,
+            (n, _) => Some(plural(n, "discrepancy", "discrepancies")),
+        };
+        let preview = Preview {
+            k: "Claim".into(),
+            n: format!("{}: {}", c.subject.name, c.label),
+            s: Some(shorten(&c.value, SUMMARY)),
+            c: counts,
+            src: Some(c.source.name.clone()),
+            q: Some(shorten(&c.quote, 120)),
+            ds: others(&c.discrepancies),
+            ..Preview::default()
+        };
+        put(c.url.clone(), preview)?;
+    }
+    for d in &core.disc_views {
+        let link = &d.link;
+        let found = (link.found != link.kind).then(|| format!("found as {}", link.found_name));
+        let preview = Preview {
+            k: link.label.clone(),
+            n: link.title.clone(),
+            s: found,
+            sev: link.severity,
+            num: Some(link.number),
+            m: Some(link.meaning),
+            r: (d.readings.iter())
+                .map(|r| {
+                    let sources = r.sources.iter().map(|s| s.name.clone()).collect();
+                    (shorten(&r.value, 80), sources, r.best)
+                })
+                .collect(),
+            v: d.verdict.clone(),
+            ..Preview::default()
+        };
+        put(link.url.clone(), preview)?;
+    }
+    let json = script_safe_json(&serde_json::Value::Object(map));
+    Ok(OutputFile {
+        path: PATH.into(),
+        bytes: format!("window.DOSSIER_PREVIEWS = {json};\n").into_bytes(),
+    })
+}
+
+/// The URLs of `discs` shown beside a claim (not dismissed), when there are several.
+fn others(discs: &[DiscLink]) -> Vec<String> {
+    let shown: Vec<String> = (discs.iter())
+        .filter(|d| d.severity.is_some())
+        .map(|d| d.url.clone())
+        .collect();
+    if shown.len() > 1 { shown } else { Vec::new() }
+}
+
+/// An entity's preview: its kind, name, a line about it and its counts.
+fn entity(ctx: &Ctx, e: EntityId) -> Preview {
+    let model = ctx.model;
+    let entity = model.entity(e);
+    let claims = model.claims_about[e.0].len()
+        + (model.claims_by[e.0].iter())
+            .filter(|c| model.claim(**c).subject != e)
+            .count();
+    let discs = &ctx.analysis.by_entity[e.0];
+    let flagged = (discs.iter())
+        .filter(|d| ctx.analysis.discrepancies[**d].severity() == Some(Severity::Flag))
+        .count();
+    let mut counts = plural(claims, "claim", "claims");
+    if !discs.is_empty() {
+        counts.push_str(" · ");
+        counts.push_str(&plural(discs.len(), "discrepancy", "discrepancies"));
+        if flagged > 0 {
+            counts.push_str(&format!(" ({flagged} flagged)"));
+        }
+    }
+    let summary = entity
+        .summary
+        .map(|p| first_sentence(&markdown::plain_text(&model.pages[p.0].body, ctx)))
+        .filter(|s| !s.is_empty())
+        .or_else(|| about(ctx, e));
+    Preview {
+        k: model.kind(entity.kind).label.clone(),
+        n: entity.name.clone(),
+        s: summary.map(|s| shorten(&s, SUMMARY)),
+        c: Some(counts),
+        ..Preview::default()
+    }
+}
+
+/// A line about an entity from its record, for one without a summary page.
+fn about(ctx: &Ctx, e: EntityId) -> Option<String> {
+    let model = ctx.model;
+    let name = |id: Option<EntityId>| id.map(|i| model.entity(i).name.clone());
+    let parts: Vec<String> = match &model.entity(e).details {
+        Details::Person(p) => {
+            let title = p.titles.first().map(|(t, _)| t.clone());
+            [title, name(p.affiliation).or_else(|| name(p.country))]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Details::Organization(o) => [o.kind.clone(), name(o.country), name(o.part_of)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Details::Place(p) => [p.kind.clone(), name(p.part_of)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Details::Source(s) => {
+            let date = s.date.map(|d| d.long());
+            [Some(format!("“{}”", s.title)), s.outlet.clone(), date]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    (!parts.is_empty()).then(|| capitalised(&parts.join(", ")))
+}
+
+/// The first sentence of `text` (at least a few words), or its start.
+fn first_sentence(text: &str) -> String {
+    let end = (text.match_indices(". "))
+        .map(|(i, _)| i + 1)
+        .find(|i| *i >= 30)
+        .unwrap_or(text.len());
+    text.get(..end).unwrap_or(text).to_string()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentences_skip_short_abbreviations() {
+        assert_eq!(
+            first_sentence("Lithuania has been a member of NATO since 2004. It borders Russia."),
+            "Lithuania has been a member of NATO since 2004."
+        );
+        assert_eq!(
+            first_sentence("Dr. X, a minister of defence since 2024. More."),
+            "Dr. X, a minister of defence since 2024."
+        );
+        assert_eq!(first_sentence("No end"), "No end");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "claim", "claims"), "1 claim");
+        assert_eq!(plural(0, "claim", "claims"), "0 claims");
+    }
+}
