@@ -1,6 +1,6 @@
 //! The print view: the whole briefing as one document, `print/index.html`, in reading order
-//! (cover, contents, overview, the four kinds of entities, discrepancies, timeline), for
-//! `dossier pdf`. It borrows the shared views; every place it contains has an anchor and a
+//! (cover, contents, overview, discrepancies, a section per kind of entity, timeline, and an
+//! annex that lists every claim once), for `dossier pdf`. It borrows the shared views; every place it contains has an anchor and a
 //! section number ([`anchors`]), and its links to those places are in-page links carrying
 //! the number (`data-ref`) a paper reader can follow, resolved as the view is built.
 
@@ -18,13 +18,13 @@ use super::context::{Base, LegendEntry};
 use super::flags::{self, Place};
 use super::shared::Views;
 use super::urls::{self, Route};
-use super::views::{self, Href};
+use super::views::{self, GradeView, Href};
 use super::{jobs, timeline};
 use crate::analyse::Severity;
 use crate::model::{Body, ClaimId, Details, EntityKind, Model, Target};
 use anchors::Anchors;
 use fragment::Fragments;
-use parts::{Numbered, Part, PrintClaim, PrintDiscLink, PrintDiscrepancy, PrintEntity};
+use parts::{Numbered, Part, PrintClaim, PrintDiscLink, PrintDiscrepancy, PrintEntity, Under};
 
 /// The context of `print.html`.
 #[derive(Serialize)]
@@ -48,6 +48,8 @@ pub struct PrintContext<'a> {
     /// Every outcome, for the legend (`#legend`) in the discrepancies section.
     pub legend: Vec<LegendEntry>,
     pub timeline: Part<'a, PrintDay<'a>>,
+    /// Every claim once, by subject, in the order of the entity sections.
+    pub annex: Part<'a, Numbered<'a, AnnexGroup<'a>>>,
     /// The source-agreement matrix (`partials/agreement.html`), its rows linking to the
     /// discrepancies in the view.
     pub agreement: Option<Agreement<'a>>,
@@ -60,6 +62,8 @@ pub struct PrintContext<'a> {
 /// The section of one kind of entity.
 #[derive(Serialize)]
 pub struct KindSection<'a> {
+    /// The kind's key (`country`, `source`).
+    pub kind: &'a str,
     pub number: &'a str,
     pub anchor: &'a str,
     /// `Countries`, `People`, ...
@@ -76,6 +80,17 @@ pub struct CoverSource<'a> {
     pub title: &'a str,
     pub outlet: Option<&'a str>,
     pub date: Option<String>,
+    pub grade: Option<GradeView>,
+}
+
+/// The claims about one subject, in the annex.
+#[derive(Serialize)]
+pub struct AnnexGroup<'a> {
+    /// The subject's name and its section.
+    pub name: &'a str,
+    #[serde(flatten)]
+    pub href: Href<'a>,
+    pub claims: Vec<&'a PrintClaim<'a>>,
 }
 
 /// The dated claims of one date.
@@ -97,14 +112,16 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
     // Markdown fragments are adjusted in reading order (their ids are made unique in it):
     // the overview, each entity's summary and its claims' notes, the discrepancies' notes.
     let mut summaries = Vec::new();
-    let mut claims: Vec<Option<PrintClaim>> = (0..model.claims.len()).map(|_| None).collect();
     for plan in &anchors.kinds {
         for e in &plan.entities {
             let view = &v.entities[e.0];
             summaries.push((view.summary_html.as_deref()).map(|h| fragments.relink(h)));
-            for c in &model.claims_about[e.0] {
-                claims[c.0] = Some(claim(v, *c, &anchors, &mut fragments)?);
-            }
+        }
+    }
+    let mut claims: Vec<Option<PrintClaim>> = (0..model.claims.len()).map(|_| None).collect();
+    for e in &anchors.annex {
+        for c in &model.claims_about[e.0] {
+            claims[c.0] = Some(claim(v, *c, &anchors, &mut fragments)?);
         }
     }
     let mut discrepancies = Part {
@@ -118,6 +135,28 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             })
             .collect(),
     };
+    // A note on several discrepancies is printed under the first of them.
+    let mut printed: std::collections::HashMap<&str, Under> = std::collections::HashMap::new();
+    for entry in &mut discrepancies.items {
+        let here = Under {
+            number: entry.item.number,
+            href: Href {
+                url: format!("#{}", entry.anchor).into(),
+                number: Some(entry.number),
+            },
+        };
+        for note in &mut entry.item.notes {
+            match printed.get(note.id) {
+                Some(first) => {
+                    note.under = Some(first.clone());
+                    note.html = None;
+                }
+                None => {
+                    printed.insert(note.id, here.clone());
+                }
+            }
+        }
+    }
     let mut previous = None;
     for entry in &mut discrepancies.items {
         let severity = entry.item.severity;
@@ -141,6 +180,25 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             })
             .collect(),
     };
+    let annex = Part {
+        number: anchors.number(anchors::ANNEX),
+        items: (anchors.annex.iter())
+            .map(|e| {
+                let url = anchors::annex_url(model, *e);
+                Numbered {
+                    number: anchors.number(&url),
+                    anchor: anchors.id(&url),
+                    item: AnnexGroup {
+                        name: &v.entities[e.0].name,
+                        href: anchors.href(&v.entities[e.0].url),
+                        claims: (model.claims_about[e.0].iter())
+                            .filter_map(|c| claims[c.0].as_ref())
+                            .collect(),
+                    },
+                }
+            })
+            .collect(),
+    };
     let assets = base.root.clone();
     base.root = Cow::Borrowed("");
     let context = PrintContext {
@@ -152,10 +210,11 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             .map(|p| notes(v, &anchors, marked(v, &model.pages[p.0].body)))
             .unwrap_or_default(),
         cover_sources: cover_sources(model, &anchors),
-        kinds: kind_sections(v, &anchors, &claims, summaries),
+        kinds: kind_sections(v, &anchors, summaries),
         discrepancies,
         legend: jobs::legend(),
         timeline,
+        annex,
         agreement: charts::agreement(ctx, &v.core.discs, |l| anchors.href(&l.url)),
         timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
         running_head: running_head(model),
@@ -185,7 +244,6 @@ fn claim<'a>(
 fn kind_sections<'a>(
     v: &'a Views,
     anchors: &'a Anchors,
-    claims: &'a [Option<PrintClaim<'a>>],
     summaries: Vec<Option<String>>,
 ) -> Vec<KindSection<'a>> {
     let model = v.core.ctx.model;
@@ -198,19 +256,21 @@ fn kind_sections<'a>(
                 let view = &v.entities[e.0];
                 let summary = summaries.next().flatten();
                 let model = v.core.ctx.model;
-                let involved = v.core.ctx.analysis.by_entity[e.0].iter().copied();
+                // Listed by title: the discrepancies section, before, has them in full.
                 let summary_marks = (model.entity(*e).summary)
                     .map(|p| marked(v, &model.pages[p.0].body))
                     .unwrap_or_default();
-                let notes = notes(v, anchors, involved.chain(summary_marks));
+                let involved = v.core.ctx.analysis.by_entity[e.0].iter().copied();
+                let notes = notes(v, anchors, summary_marks.into_iter().chain(involved));
                 Numbered {
                     number: anchors.number(&view.url),
                     anchor: anchors.id(&view.url),
-                    item: PrintEntity::new(view, summary, claims, notes, anchors),
+                    item: PrintEntity::new(view, summary, notes, anchors),
                 }
             })
             .collect();
         sections.push(KindSection {
+            kind: &model.kind(plan.kind).key,
             number: anchors.number(&list),
             anchor: anchors.id(&list),
             title: &model.kind(plan.kind).plural,
@@ -260,6 +320,7 @@ fn cover_sources<'a>(model: &'a Model, anchors: &'a Anchors) -> Vec<CoverSource<
                 title: &src.title,
                 outlet: src.outlet.as_deref(),
                 date: src.date.map(|d| d.long()),
+                grade: src.grade.map(GradeView::from),
             }),
             _ => None,
         })

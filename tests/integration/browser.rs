@@ -988,6 +988,71 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
         assert!(flat.contains(&squash(t)), "discrepancy `{t}` in the PDF");
     }
 
+    // The short briefing: bookmarks, page numbers in the contents, both charts, each claim
+    // once (its quote in the annex), and no more than 50 A4 pages for the bundled one.
+    let doc = lopdf::Document::load(&pdf).expect("a PDF lopdf reads");
+    let toc = doc.get_toc().expect("the PDF has an outline (bookmarks)");
+    let section = |title: &str| {
+        (toc.toc.iter())
+            .find(|t| t.title.ends_with(title) && t.title.starts_with(char::is_numeric))
+            .unwrap_or_else(|| panic!("a bookmark `N {title}` in {:?}", toc.toc))
+    };
+    let disc = section("Discrepancies");
+    let annex = section("Annex: every claim");
+    assert!(disc.page < annex.page, "discrepancies before the annex");
+    let contents = run(
+        &tools[1],
+        &[
+            "-f".as_ref(),
+            "2".as_ref(),
+            "-l".as_ref(),
+            "3".as_ref(),
+            "-layout".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    for t in [disc, annex] {
+        let line = (contents.lines())
+            .find(|l| squash(l).starts_with(&squash(&t.title)))
+            .unwrap_or_else(|| panic!("`{}` in the contents:\n{contents}", t.title));
+        assert!(
+            line.trim_end().ends_with(&format!(" {}", t.page)),
+            "the contents give `{}` its page {}: {line}",
+            t.title,
+            t.page
+        );
+    }
+    assert!(
+        flat.contains("Source agreement"),
+        "the agreement matrix is printed"
+    );
+    assert!(
+        flat.contains(&squash("Dated claims on a time axis")),
+        "the timeline chart is printed"
+    );
+    assert!(
+        !flat.contains('§'),
+        "cross-references are page numbers, not section codes"
+    );
+    // (Letters and digits only: lines break inside words at hyphens.)
+    let letters = |t: &str| -> String { t.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let all = letters(&text);
+    for c in facts["claims"].as_array().expect("claims") {
+        let quote = letters(c["quote"].as_str().expect("a quote"));
+        assert!(
+            all.contains(&quote),
+            "claim {} with its quote in the PDF",
+            c["id"]
+        );
+    }
+    if root == repo {
+        assert!(
+            pages <= 50,
+            "the bundled briefing prints on {pages} pages, more than 50"
+        );
+    }
+
     let png = work.path().join("page1");
     run(
         &tools[2],

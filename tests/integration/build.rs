@@ -497,16 +497,34 @@ fn the_print_view_links_inside_itself_with_unique_ids() {
             .filter_map(|a| a.value().attr("data-ref"))
             .collect()
     };
-    assert_eq!(refs, ["§6.1"], "section numbers for paper");
-    let notes = texts(&print, "article#countries-ruritania .print-notes li");
+    assert_eq!(
+        refs,
+        ["§2.1"],
+        "section numbers for paper: the discrepancies are section 2"
+    );
+    // An entity's section lists its discrepancies by title (section 2 has them in full);
+    // the overview, read first, writes out those it marks.
+    let listed = hrefs(&print, "article#countries-ruritania p.print-also a");
     assert!(
-        notes.iter().any(|n| n.starts_with("⚑1 conflict: ")
-            && n.contains("2026: Alpha Daily")
-            && n.contains("2023: Beta Wire")),
-        "{notes:?}"
+        listed.contains(&"#discrepancies-conflict--ruritania--production-start".to_string()),
+        "{listed:?}"
     );
     let overview_notes = texts(&print, "section#overview .print-notes li");
     assert_eq!(overview_notes.len(), 2, "{overview_notes:?}");
+    assert!(
+        overview_notes.iter().any(|n| n.starts_with("⚑1 conflict: ")
+            && n.contains("2026: Alpha Daily")
+            && n.contains("2023: Beta Wire")),
+        "{overview_notes:?}"
+    );
+    // Each claim once, in the annex under its subject, where links to it lead.
+    let annexed = texts(&print, "section#annex li.claim");
+    assert_eq!(
+        annexed.len(),
+        7,
+        "the basic briefing's seven claims: {annexed:?}"
+    );
+    assert_eq!(texts(&print, "li.claim").len(), 7, "and nowhere else");
     let text = site.text("print/index.html");
     assert_eq!(
         text.matches("href=\"../").count(),

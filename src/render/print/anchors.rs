@@ -19,6 +19,9 @@ pub struct Anchor {
     pub href: String,
     /// Its section number, `2.3`.
     pub number: String,
+    /// Whether a link to it prints where it is (`[p. 12]`): not for entities, whose names
+    /// run through the text and whose sections the contents list.
+    pub cited: bool,
 }
 
 /// The kinds of entities the view has sections for, with their entities in order.
@@ -35,27 +38,40 @@ pub struct Anchors {
     /// The prefix from the print view to the site root, for links out of it.
     root: String,
     pub kinds: Vec<KindPlan>,
+    /// The subjects of claims, in the order the annex lists them.
+    pub annex: Vec<EntityId>,
+}
+
+/// The key of entity `e`'s part of the annex: its claims on the claims index.
+pub fn annex_url(model: &Model, e: EntityId) -> String {
+    format!("{ANNEX}#annex--{}", model.entity(e).id)
 }
 
 /// Ids `print.html` uses for its own sections, with their headings' `-h`.
-const FIXED: [&str; 6] = [
+const FIXED: [&str; 7] = [
     "cover",
     "contents",
     "overview",
     "discrepancies",
     "legend",
     "timeline",
+    "annex",
 ];
 
+/// The site URL the annex stands for: the claims index.
+pub const ANNEX: &str = urls::CLAIMS;
+
 impl Anchors {
-    /// Numbers the view: 1 the overview, then a section per kind that has entities, the
-    /// discrepancies and the timeline.
+    /// Numbers the view in reading order: 1 the overview, 2 the discrepancies, then a
+    /// section per kind that has entities, the timeline, and the annex that lists every claim
+    /// once, by subject (a claim's place is its subject's part of the annex).
     pub fn build(model: &Model, analysis: &Analysis) -> Self {
         let mut anchors = Anchors {
             by_url: HashMap::new(),
             taken: HashSet::new(),
             root: Route::Print.root(model).into_owned(),
             kinds: Vec::new(),
+            annex: Vec::new(),
         };
         let kind_ids = (model.config.kinds.all()).map(|k| model.kind(k).folder.as_str());
         for id in FIXED.into_iter().chain(kind_ids) {
@@ -63,36 +79,50 @@ impl Anchors {
             anchors.taken.insert(format!("{id}-h"));
         }
         anchors.fixed(urls::OVERVIEW, "overview", "1".into());
+        anchors.fixed(urls::DISCREPANCIES, "discrepancies", "2".into());
+        anchors.fixed(flags::LEGEND, "legend", "2".into());
+        // Numbered in the order the view shows them: flags, marks, dismissed.
+        for (i, d) in flags::display_order(analysis).into_iter().enumerate() {
+            let d = &analysis.discrepancies[d];
+            let id = format!("discrepancies-{}", d.id);
+            anchors.place(urls::discrepancy(d), &id, format!("2.{}", i + 1));
+        }
         for kind in model.config.kinds.all() {
             let entities = views::list_order(model, kind);
             if entities.is_empty() {
                 continue;
             }
-            let section = anchors.kinds.len() + 2;
+            let section = anchors.kinds.len() + 3;
             let folder = &model.kind(kind).folder;
             anchors.fixed(&urls::kind(model, kind), folder, section.to_string());
             for (i, e) in entities.iter().enumerate() {
-                let number = format!("{section}.{}", i + 1);
-                let entity = model.entity(*e);
-                let id = format!("{folder}-{}", entity.id);
-                anchors.place(urls::entity(model, *e), &id, number.clone());
-                for c in &model.claims_about[e.0] {
-                    let id = format!("claims-{}", model.claim(*c).id);
-                    anchors.place(urls::claim(model, *c), &id, number.clone());
+                let id = format!("{folder}-{}", model.entity(*e).id);
+                let url = urls::entity(model, *e);
+                anchors.place(url.clone(), &id, format!("{section}.{}", i + 1));
+                if let Some(anchor) = anchors.by_url.get_mut(&url) {
+                    anchor.cited = false;
                 }
             }
             anchors.kinds.push(KindPlan { kind, entities });
         }
-        let section = anchors.kinds.len() + 2;
-        anchors.fixed(urls::DISCREPANCIES, "discrepancies", section.to_string());
-        anchors.fixed(flags::LEGEND, "legend", section.to_string());
-        // Numbered in the order the view shows them: flags, marks, dismissed.
-        for (i, d) in flags::display_order(analysis).into_iter().enumerate() {
-            let d = &analysis.discrepancies[d];
-            let id = format!("discrepancies-{}", d.id);
-            anchors.place(urls::discrepancy(d), &id, format!("{section}.{}", i + 1));
+        let section = anchors.kinds.len() + 3;
+        anchors.fixed(urls::TIMELINE, "timeline", section.to_string());
+        let annex = section + 1;
+        anchors.fixed(ANNEX, "annex", annex.to_string());
+        let subjects: Vec<EntityId> = (anchors.kinds.iter())
+            .flat_map(|k| k.entities.iter().copied())
+            .filter(|e| !model.claims_about[e.0].is_empty())
+            .collect();
+        for (i, e) in subjects.iter().enumerate() {
+            let number = format!("{annex}.{}", i + 1);
+            let id = format!("annex-{}", model.entity(*e).id);
+            anchors.place(annex_url(model, *e), &id, number.clone());
+            for c in &model.claims_about[e.0] {
+                let id = format!("claims-{}", model.claim(*c).id);
+                anchors.place(urls::claim(model, *c), &id, number.clone());
+            }
         }
-        anchors.fixed(urls::TIMELINE, "timeline", (section + 1).to_string());
+        anchors.annex = subjects;
         anchors
     }
 
@@ -101,6 +131,7 @@ impl Anchors {
             id: id.to_string(),
             href: format!("#{id}"),
             number,
+            cited: true,
         };
         self.by_url.insert(url.to_string(), anchor);
     }
@@ -138,7 +169,7 @@ impl Anchors {
         match self.get(url) {
             Some(anchor) => Href {
                 url: anchor.href.as_str().into(),
-                number: Some(&anchor.number),
+                number: anchor.cited.then_some(anchor.number.as_str()),
             },
             None => Href::site(format!("{}{url}", self.root)),
         }

@@ -48,10 +48,10 @@ impl<'a> Fragments<'a> {
             let url = value.strip_prefix(root)?.replace("&amp;", "&");
             let page = url.split('#').next().unwrap_or_default();
             let anchor = anchors.get(&url).or_else(|| anchors.get(page))?;
-            Some(format!(
-                "href=\"{}\" data-ref=\"§{}\"",
-                anchor.href, anchor.number
-            ))
+            Some(match anchor.cited {
+                true => format!("href=\"{}\" data-ref=\"§{}\"", anchor.href, anchor.number),
+                false => format!("href=\"{}\"", anchor.href),
+            })
         })
     }
 

@@ -118,22 +118,25 @@ pub struct PrintEntity<'a> {
     pub summary_html: Option<String>,
     /// The section's notes: every discrepancy it is involved in, then any other its summary
     /// marks, each written out.
+    /// The discrepancies its summary marks, then the others it is involved in: listed by
+    /// title, since the discrepancies section has them in full.
     pub discrepancies: Vec<PrintDiscLink<'a>>,
-    pub about: Vec<&'a PrintClaim<'a>>,
-    pub by: Vec<&'a PrintClaim<'a>>,
+    /// How many claims are about it (listed in the annex, at `annex`), and how many it makes
+    /// or speaks.
+    pub claims_about: usize,
+    pub claims_by: usize,
+    pub annex: Option<Href<'a>>,
 }
 
 impl<'a> PrintEntity<'a> {
-    /// `summary_html` is the view's summary for the print view; `claims` are the print
-    /// claims, indexed like the model's claims; `notes` the section's notes.
+    /// `summary_html` is the view's summary for the print view; `notes` the section's notes.
     pub fn new(
         e: &'a EntityView<'a>,
         summary_html: Option<String>,
-        claims: &'a [Option<PrintClaim<'a>>],
         notes: Vec<PrintDiscLink<'a>>,
         anchors: &'a Anchors,
     ) -> Self {
-        let claim = |c: &&ClaimView| claims.get(c.claim.0).and_then(Option::as_ref);
+        let annex = (e.about.first()).map(|c| anchors.href(&c.url));
         PrintEntity {
             id: &e.id,
             kind: &e.kind,
@@ -142,8 +145,9 @@ impl<'a> PrintEntity<'a> {
             facts: e.facts.iter().map(|f| PrintFact::new(f, anchors)).collect(),
             summary_html,
             discrepancies: notes,
-            about: e.about.iter().filter_map(claim).collect(),
-            by: e.by.iter().filter_map(claim).collect(),
+            claims_about: e.about.len(),
+            claims_by: e.by.len(),
+            annex,
         }
     }
 }
@@ -252,6 +256,8 @@ pub struct PrintDiscrepancy<'a> {
     pub verdict: Option<&'a str>,
     pub readings: Vec<PrintReading<'a>>,
     pub notes: Vec<PrintNote<'a>>,
+    /// Its number, as its markers show it.
+    pub number: usize,
 }
 
 impl<'a> PrintDiscrepancy<'a> {
@@ -277,6 +283,7 @@ impl<'a> PrintDiscrepancy<'a> {
             notes: (d.notes.iter())
                 .map(|n| PrintNote::new(n, fragments))
                 .collect(),
+            number: d.link.number,
         }
     }
 }
@@ -325,6 +332,17 @@ pub struct PrintNote<'a> {
     pub title: Option<&'a str>,
     pub html: Option<String>,
     pub verdict: Option<&'a str>,
+    /// A note on several discrepancies is printed once, under the first: the later ones
+    /// point to it (its marker's number, url and ref) instead.
+    pub under: Option<Under<'a>>,
+}
+
+/// Where a note is printed.
+#[derive(Serialize, Clone)]
+pub struct Under<'a> {
+    pub number: usize,
+    #[serde(flatten)]
+    pub href: Href<'a>,
 }
 
 impl<'a> PrintNote<'a> {
@@ -334,6 +352,7 @@ impl<'a> PrintNote<'a> {
             title: n.title.as_deref(),
             html: n.html.as_deref().map(|h| fragments.relink(h)),
             verdict: n.verdict.as_deref(),
+            under: None,
         }
     }
 }
