@@ -9,6 +9,8 @@
 // Env:   CHROMIUM=/usr/bin/chromium   browser binary (Debian's chromium)
 //        AXE_JOBS=2                   pages checked at once
 //        AXE_SCHEMES=light,dark       colour schemes to emulate
+//        AXE_POPOVERS=1               also check each page (but claim pages) with a marker's
+//                                     popover and a link preview open (0: skip)
 //
 // Prints one line per violation and per broken page:
 //   axe: [dark] color-contrast (serious) /entities/x.html :: main > p.note :: <help>
@@ -25,6 +27,8 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_VERSION = require('axe-core/package.json').version;
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// AXE_POPOVERS=0 skips the runs with a popover open.
+const POPOVERS = process.env.AXE_POPOVERS !== '0';
 const SCHEMES = (process.env.AXE_SCHEMES || 'light,dark').split(',').map((s) => s.trim()).filter(Boolean);
 const JOBS = Math.max(1, Number(process.env.AXE_JOBS || 2));
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -138,11 +142,37 @@ async function checkPage(context, origin, rel, scheme) {
     await page.goto(`${origin}/${rel.split('/').map(encodeURIComponent).join('/')}`, { waitUntil: 'load', timeout: 30000 });
     await page.evaluate(() => document.fonts && document.fonts.ready);
     await page.evaluate(AXE_SOURCE);
-    const result = await page.evaluate(
-      (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-      TAGS,
-    );
-    return { violations: result.violations, problems };
+    const run = () =>
+      page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+        TAGS,
+      );
+    const violations = (await run()).violations;
+    // With a popover open: a marker's (a dialog) and a link's preview (a tooltip), on every
+    // page but the claim pages (which repeat the same markers).
+    if (POPOVERS && !rel.startsWith('claims/')) {
+      for (const [what, selector] of [
+        ['marker popover', 'main sup.fm a'],
+        ['link preview', 'main a.ref'],
+      ]) {
+        const trigger = page.locator(selector).first();
+        if ((await trigger.count()) === 0) continue;
+        await trigger.focus();
+        const opened = await page
+          .waitForSelector('.popover', { state: 'visible', timeout: 2000 })
+          .then(() => true)
+          .catch(() => false);
+        if (!opened) {
+          problems.push(`focusing the first \`${selector}\` opened no popover`);
+          continue;
+        }
+        for (const v of (await run()).violations) {
+          violations.push({ ...v, help: `${v.help} (with the ${what} open)` });
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
+    return { violations, problems };
   } finally {
     await page.close();
   }

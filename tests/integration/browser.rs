@@ -1078,8 +1078,9 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
     );
 }
 
-/// At a phone's width (390 px) the discrepancies page (the agreement matrix) and the country
-/// page with the most claims have no element wider than the viewport: the matrix may
+/// At a phone's width (390 px) and a desktop's (1280 px) the overview, the discrepancies page
+/// (the agreement matrix) and the country page with the most claims have no element wider
+/// than the viewport (the light and dark schemes differ only in colour): the matrix may
 /// scroll sideways only inside its own box, which itself fits. On the bundled briefing when
 /// it is there (its long titles and five sources), else on the basic fixture.
 #[test]
@@ -1119,17 +1120,22 @@ fn pages_fit_a_phone() {
         .and_then(|e| e["url"].as_str())
         .expect("a country")
         .to_string();
-    let pages: Vec<String> = ["discrepancies/index.html".to_string(), country]
-        .iter()
-        .map(|p| format!("file://{}", site.join(p).display()))
-        .collect();
+    let pages: Vec<String> = [
+        "index.html".to_string(),
+        "discrepancies/index.html".to_string(),
+        country,
+    ]
+    .iter()
+    .map(|p| format!("file://{}", site.join(p).display()))
+    .collect();
     in_browser("pages_fit_a_phone", move |c| async move {
-        c.set_window_size(390, 844)
-            .await
-            .expect("a phone-sized window");
-        for page in &pages {
-            c.goto(page).await.expect("open the page");
-            let report = js(
+        for (window, height) in [(390, 844), (1280, 900)] {
+            c.set_window_size(window, height)
+                .await
+                .expect("a phone-sized, then a desktop-sized window");
+            for page in &pages {
+                c.goto(page).await.expect("open the page");
+                let report = js(
                 &c,
                 "const w = window.innerWidth;
                  const wide = [];
@@ -1146,16 +1152,20 @@ fn pages_fit_a_phone() {
                 vec![],
             )
             .await;
-            let width = report["width"].as_f64().expect("innerWidth");
-            assert!(width <= 400.0, "{page}: the window is a phone's: {report}");
-            let scroll = report["scroll"].as_f64().expect("scrollWidth");
-            assert!(scroll <= width, "{page}: scrolls sideways: {report}");
-            assert_eq!(report["wide"], json!([]), "{page}: wider than the screen");
-            for right in report["tables"].as_array().into_iter().flatten() {
+                let width = report["width"].as_f64().expect("innerWidth");
                 assert!(
-                    right.as_f64().unwrap_or(f64::MAX) <= width,
-                    "{page}: {report}"
+                    width <= f64::from(window),
+                    "{page}: the window is {window} px wide: {report}"
                 );
+                let scroll = report["scroll"].as_f64().expect("scrollWidth");
+                assert!(scroll <= width, "{page}: scrolls sideways: {report}");
+                assert_eq!(report["wide"], json!([]), "{page}: wider than the screen");
+                for right in report["tables"].as_array().into_iter().flatten() {
+                    assert!(
+                        right.as_f64().unwrap_or(f64::MAX) <= width,
+                        "{page}: {report}"
+                    );
+                }
             }
         }
     });
