@@ -39,7 +39,7 @@ pub struct RawKind {
 impl RawKind {
     /// `Vessel`: as declared, or the id with a capital.
     pub fn label(&self) -> String {
-        self.label.clone().unwrap_or_else(|| capitalised(&self.id))
+        self.label.clone().unwrap_or_else(|| label_of(&self.id))
     }
 
     /// `Vessels`: as declared, or the label with an `s`.
@@ -56,12 +56,8 @@ impl RawKind {
 }
 
 /// `production-start` as a label: `Production start`.
-pub fn capitalised(id: &str) -> String {
-    let words = id.replace(['-', '_'], " ");
-    let mut chars = words.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().collect::<String>() + chars.as_str()
-    })
+pub fn label_of(id: &str) -> String {
+    crate::model::capitalised(&id.replace(['-', '_'], " "))
 }
 
 #[derive(Debug, Deserialize)]

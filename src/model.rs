@@ -255,6 +255,14 @@ impl Grade {
     }
 }
 
+/// `text` with a capital first letter.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -647,7 +655,7 @@ impl Model {
         if let Some(label) = self.properties.get(property).and_then(|p| p.label.clone()) {
             return label;
         }
-        crate::config::capitalised(property)
+        crate::config::label_of(property)
     }
 
     pub fn is_multi(&self, property: &str) -> bool {

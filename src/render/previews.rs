@@ -6,10 +6,11 @@
 use serde::Serialize;
 
 use super::shared::Core;
-use super::views::{DiscLink, capitalised, script_safe_json};
+use super::views::{DiscLink, Link, script_safe_json};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
 use crate::analyse::Severity;
 use crate::error::Error;
+use crate::model::capitalised;
 use crate::model::{Details, EntityId};
 
 /// The file `popover.js` reads.
@@ -84,7 +85,7 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
             n: format!("{}: {}", c.subject.name, c.label),
             s: Some(shorten(&c.value, SUMMARY)),
             c: counts,
-            src: Some(c.source.name.clone()),
+            src: Some(graded(&c.source)),
             q: Some(shorten(&c.quote, 120)),
             ds: others(&c.discrepancies),
             ..Preview::default()
@@ -103,7 +104,7 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
             m: Some(link.meaning),
             r: (d.readings.iter())
                 .map(|r| {
-                    let sources = r.sources.iter().map(|s| s.name.clone()).collect();
+                    let sources = r.sources.iter().map(graded).collect();
                     (shorten(&r.value, 80), sources, r.best)
                 })
                 .collect(),
@@ -120,6 +121,14 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
 }
 
 /// The URLs of `discs` shown beside a claim (not dismissed), when there are several.
+/// A source's name with the analyst's grade: `Report 000 (C2)`.
+fn graded(source: &Link) -> String {
+    match &source.grade {
+        Some(g) => format!("{} ({})", source.name, g.code),
+        None => source.name.clone(),
+    }
+}
+
 fn others(discs: &[DiscLink]) -> Vec<String> {
     let shown: Vec<String> = (discs.iter())
         .filter(|d| d.severity.is_some())

@@ -403,7 +403,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         id: d.id.clone(),
         url: urls::discrepancy(d),
         title,
-        label: capitalised(flags::outcome_label(d)),
+        label: crate::model::capitalised(flags::outcome_label(d)),
         name: flags::outcome_label(d),
         kind: d.outcome(),
         found: d.kind.slug(),
@@ -415,13 +415,6 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
 }
 
 /// `text` with its first letter a capital.
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().collect::<String>() + chars.as_str()
-    })
-}
-
 /// How claim `c`'s quote was verified, in words.
 pub fn verification(ctx: &Ctx, c: ClaimId) -> VerificationView {
     let check = ctx.model.config.verification.of(c);

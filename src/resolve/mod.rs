@@ -13,7 +13,7 @@ pub use quotes::{DocumentsFolder, QuoteCheck, Verification};
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::config::{BaseUrl, Config, capitalised};
+use crate::config::{BaseUrl, Config, label_of};
 use crate::diag::{Diagnostics, Loc, did_you_mean};
 use crate::model::{
     Attribute, Custom, Date, DateSpan, Details, Entity, EntityId, EntityKind, Grade, Kind,
@@ -280,7 +280,7 @@ impl Resolver<'_> {
                 } else {
                     attributes.push(Attribute {
                         id: attr.id.clone(),
-                        label: attr.label.clone().unwrap_or_else(|| capitalised(&attr.id)),
+                        label: attr.label.clone().unwrap_or_else(|| label_of(&attr.id)),
                     });
                 }
             }
