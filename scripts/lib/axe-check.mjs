@@ -11,13 +11,14 @@
 //        AXE_SCHEMES=light,dark       colour schemes to emulate
 //        AXE_POPOVERS=1               also check each page (but claim pages) with a marker's
 //                                     popover and a link preview open (0: skip)
+//        AXE_SNAPSHOTS=DIR            write the DOM of each page with a popover open there
 //
 // Prints one line per violation and per broken page:
 //   axe: [dark] color-contrast (serious) /entities/x.html :: main > p.note :: <help>
 // and a closing summary line; exits 1 if anything was found, 2 on usage or
 // infrastructure errors (browser would not start, ...).
 import { createServer } from 'node:http';
-import { createReadStream, readFileSync, statSync, readdirSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -27,8 +28,10 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_VERSION = require('axe-core/package.json').version;
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// AXE_POPOVERS=0 skips the runs with a popover open.
+// AXE_POPOVERS=0 skips the runs with a popover open; AXE_SNAPSHOTS=DIR writes the DOM of
+// each such run there (check-site validates them with vnu).
 const POPOVERS = process.env.AXE_POPOVERS !== '0';
+const SNAPSHOTS = process.env.AXE_SNAPSHOTS || '';
 const SCHEMES = (process.env.AXE_SCHEMES || 'light,dark').split(',').map((s) => s.trim()).filter(Boolean);
 const JOBS = Math.max(1, Number(process.env.AXE_JOBS || 2));
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -168,6 +171,10 @@ async function checkPage(context, origin, rel, scheme) {
         }
         for (const v of (await run()).violations) {
           violations.push({ ...v, help: `${v.help} (with the ${what} open)` });
+        }
+        if (SNAPSHOTS) {
+          const name = `${rel.replaceAll('/', '--')}.${what.replaceAll(' ', '-')}.html`;
+          writeFileSync(path.join(SNAPSHOTS, name), await page.content());
         }
         await page.keyboard.press('Escape');
       }

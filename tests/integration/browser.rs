@@ -863,27 +863,8 @@ fn a_preview_opens_on_focus_of_an_entity_link() {
 
 #[test]
 fn the_bundled_overview_shows_findings_quietly() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = if repo.join("content/index.md").is_file() {
-        repo.to_path_buf()
-    } else {
-        fixtures().join("basic")
-    };
-    let work = tempfile::tempdir().expect("temp");
-    let site = work.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("build")
-        .arg(&root)
-        .arg("--output")
-        .arg(&site)
-        .output()
-        .expect("run dossier build");
-    assert_eq!(
-        build.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let (_work, built) = crate::support::bundled_site();
+    let site = built.root.clone();
     let url = format!("file://{}/index.html", site.display());
     in_browser("overview_flag_share", move |c| async move {
         // Text inside markers (the visually hidden names included) against all text in
@@ -1081,31 +1062,12 @@ fn pdf_of_the_bundled_briefing_has_every_discrepancy() {
 /// At a phone's width (390 px) and a desktop's (1280 px) the overview, the discrepancies page
 /// (the agreement matrix) and the country page with the most claims have no element wider
 /// than the viewport (the light and dark schemes differ only in colour): the matrix may
-/// scroll sideways only inside its own box, which itself fits. On the bundled briefing when
-/// it is there (its long titles and five sources), else on the basic fixture.
+/// scroll sideways only inside its own box, which itself fits. On the bundled briefing (its
+/// long titles and five sources).
 #[test]
 fn pages_fit_a_phone() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = if repo.join("content/index.md").is_file() {
-        repo.to_path_buf()
-    } else {
-        fixtures().join("basic")
-    };
-    let work = tempfile::tempdir().expect("temp");
-    let site = work.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("build")
-        .arg(&root)
-        .arg("--output")
-        .arg(&site)
-        .output()
-        .expect("run dossier build");
-    assert_eq!(
-        build.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let (_work, built) = crate::support::bundled_site();
+    let site = built.root.clone();
     let facts: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("facts.json")).expect("facts.json"))
             .expect("JSON");
