@@ -26,6 +26,12 @@ pub(super) fn attach_notes(model: &Model, found: &mut Vec<Discrepancy>) {
             .collect();
         hits.sort();
         hits.dedup();
+        // A note is about a finding when one's claims hold the other's.
+        hits.retain(|d| {
+            let theirs = &found[*d].claims;
+            theirs.iter().all(|c| note.claims.contains(c))
+                || note.claims.iter().all(|c| theirs.contains(c))
+        });
         if note.kind.is_none() && !hits.is_empty() {
             for d in hits {
                 found[d].notes.push(n);

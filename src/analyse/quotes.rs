@@ -159,10 +159,11 @@ const SHINGLE: usize = 4;
 const COMMON: usize = 50;
 
 /// Whether two quotes are one statement: the same words, one an excerpt of the other, or the
-/// same words drifting.
-fn same_statement(a: &[String], b: &[String]) -> bool {
-    let shorter = a.len().min(b.len());
-    shorter >= SHINGLE && (a == b || contains(a, b) || contains(b, a) || drifts(a, b))
+/// same words drifting; `strict`ly, a drift must keep most words of the longer quote too.
+fn same_statement(a: &[String], b: &[String], strict: bool) -> bool {
+    let (shorter, longer) = (a.len().min(b.len()), a.len().max(b.len()));
+    let drifting = drifts(a, b) && (!strict || lcs(a, b).len() * 4 >= longer * 3);
+    shorter >= SHINGLE && (a == b || contains(a, b) || contains(b, a) || drifting)
 }
 
 fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -173,13 +174,11 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-/// The same statement attributed to different speakers by different reports. Candidates share
+/// The same statement attributed to different speakers by different reports, or to a speaker
+/// by one and to nobody (the report's own voice) by another. Candidates share
 /// a run of [`SHINGLE`] words (an index, so the work grows with the quotes, not their pairs).
 pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>) {
-    let spoken: Vec<ClaimId> = (0..model.claims.len())
-        .map(ClaimId)
-        .filter(|c| model.claim(*c).speaker.is_some())
-        .collect();
+    let spoken: Vec<ClaimId> = (0..model.claims.len()).map(ClaimId).collect();
     let quotes: Vec<Vec<String>> = spoken
         .iter()
         .map(|c| words(&model.claim(*c).quote))
@@ -203,10 +202,15 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
                     continue;
                 }
                 let (a, b) = (model.claim(spoken[i]), model.claim(spoken[j]));
+                // A statement one report gives a speaker and another makes in its own voice
+                // has lost its attribution: that differs too, but only for the same words
+                // (or an excerpt of them), not for a looser drift, which common phrases of
+                // a report's own prose would meet.
                 if a.source == b.source || a.speaker == b.speaker {
                     continue;
                 }
-                if same_statement(&quotes[i], &quotes[j]) {
+                let own_voice = a.speaker.is_none() || b.speaker.is_none();
+                if same_statement(&quotes[i], &quotes[j], own_voice) {
                     let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
                     parent[rj] = ri;
                     linked[i] = true;
@@ -222,10 +226,15 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
     }
     for (_, mut claims) in clusters {
         claims.sort_by(|a, b| model.claim(*a).id.cmp(&model.claim(*b).id));
-        let readings = super::readings_by(model, &claims, |c| {
-            let speaker: EntityId = model.claim(c).speaker.unwrap_or(model.claim(c).source);
-            let e = model.entity(speaker);
-            (e.id.clone(), format!("said by {}", e.name))
+        let readings = super::readings_by(model, &claims, |c| match model.claim(c).speaker {
+            Some(speaker) => {
+                let e = model.entity(speaker);
+                (e.id.clone(), format!("said by {}", e.name))
+            }
+            None => (
+                String::new(),
+                "no speaker named (the report's own voice)".into(),
+            ),
         });
         let id = format!("attribution--{}", model.claim(claims[0]).id);
         found.push(Discrepancy::new(

@@ -355,6 +355,106 @@ fn one_statement_given_to_two_speakers_is_an_attribution_conflict() {
 }
 
 #[test]
+fn a_statement_one_report_gives_a_speaker_and_another_none_has_lost_its_attribution() {
+    let claim = |id: &str, source: &str, speaker: &str, quote: &str| {
+        format!(
+            "  - id: {id}\n    subject: lithuania\n    property: plan\n    value: order\n    source: {source}\n{speaker}    quote: {quote}\n"
+        )
+    };
+    let minister = "    speaker: minister\n";
+    let model = |first: &str, second: &str| {
+        let claims = format!("claims:\n{first}{second}");
+        model_of(&[
+            ("content/entities.yaml", ENTITIES),
+            ("content/claims.yaml", &claims),
+        ])
+    };
+    let order = claim(
+        "a",
+        "s1",
+        minister,
+        "Lithuania plans to order tens of thousands of such mines",
+    );
+    // The same words in another report's own voice: the attribution is lost.
+    let own_voice = claim(
+        "b",
+        "s2",
+        "",
+        "Lithuania plans to order tens of thousands of anti-personnel mines",
+    );
+    assert_eq!(kinds(&model(&order, &own_voice)), ["attribution-conflict"]);
+    // A report's own prose sharing a run of the words (most of its own, few of the statement's)
+    // is not the statement, though between two speakers it would count as a drift.
+    let statement = claim(
+        "a",
+        "s1",
+        minister,
+        "officials of both countries confirmed that they intend to withdraw from the Ottawa Convention",
+    );
+    let prose = claim(
+        "b",
+        "s2",
+        "",
+        "leading Kyiv to withdraw from the Ottawa Convention",
+    );
+    assert!(kinds(&model(&statement, &prose)).is_empty());
+    let general = claim(
+        "b",
+        "s2",
+        "    speaker: general\n",
+        "leading Kyiv to withdraw from the Ottawa Convention",
+    );
+    assert_eq!(
+        kinds(&model(&statement, &general)),
+        ["attribution-conflict"]
+    );
+    // The same report giving it no speaker elsewhere is not another report's attribution.
+    let same_report = claim(
+        "b",
+        "s1",
+        "",
+        "Lithuania plans to order tens of thousands of such mines",
+    );
+    assert!(kinds(&model(&order, &same_report)).is_empty());
+}
+
+#[test]
+fn a_note_is_about_the_findings_its_claims_hold_or_are_held_by() {
+    // A conflict on one property and a note on another property sharing one of its claims:
+    // the note says nothing about the conflict.
+    let claims = "claims:
+  - id: a
+    subject: finland
+    property: p
+    value: x
+    source: s1
+    quote: x
+  - id: b
+    subject: finland
+    property: p
+    value: y
+    source: s2
+    quote: y
+  - id: c
+    subject: finland
+    property: q
+    value: z
+    source: s3
+    quote: z
+notes:
+  - id: n
+    claims: [a, c]
+    resolution: dismissed
+    note: About a and c, not the conflict.
+";
+    let model = model_of(&[
+        ("content/entities.yaml", ENTITIES),
+        ("content/claims.yaml", claims),
+    ]);
+    assert_eq!(kinds(&model), ["conflict"]);
+}
+
+#[test]
 fn notes_dismiss_downgrade_and_decide_ties() {
     let claims = &["s1|finland|270 km", "s2|finland|300 km"];
     let with_note = |note: &str| {
