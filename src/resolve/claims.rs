@@ -345,7 +345,11 @@ impl Resolver<'_> {
             &loc,
             format!("`{written}` is not a valid {}: {why}", kind.name()),
             Some(format!(
-                "change the value, or the property's kind if it is not {}",
+                "write {}; or, if the property is not a {}, change its `kind:`",
+                match kind {
+                    Kind::Status => format!("one of {}", STATUSES.join(", ")),
+                    other => other.expected().to_string(),
+                },
                 kind.name()
             )),
         );
