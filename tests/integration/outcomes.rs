@@ -325,7 +325,7 @@ fn claim_pages_show_moment_modality_speaker_and_verification() {
         "{facts}"
     );
     let ship = site.html("vessels/aldebaran.html");
-    let meta = texts(&ship, "li#claim-harbour-aboard .claim-meta").join(" ");
+    let meta = texts(&ship, "li#claim-harbour-aboard .claim-by").join(" ");
     assert!(meta.contains("as of 5 March 2025"), "{meta}");
 }
 
