@@ -281,6 +281,11 @@ pub struct Analysis {
     pub by_note: Vec<Option<usize>>,
     /// Per claim: no other source gives the same value for the same subject and property.
     pub uncorroborated: Vec<bool>,
+    /// The order findings are shown and numbered in: flags, then marks, then the dismissed,
+    /// each by id.
+    pub display_order: Vec<usize>,
+    /// Per discrepancy, its number: its place in `display_order`, from 1.
+    pub numbers: Vec<usize>,
 }
 
 /// Finds every discrepancy in the model.
@@ -315,8 +320,16 @@ pub fn analyse(model: &Model) -> Analysis {
         by_entity: vec![Vec::new(); model.entities.len()],
         by_note: vec![None; model.notes.len()],
         uncorroborated: values::uncorroborated(model, &groups),
+        display_order: Vec::new(),
+        numbers: vec![0; found.len()],
         discrepancies: found,
     };
+    let mut order: Vec<usize> = (0..analysis.discrepancies.len()).collect();
+    order.sort_by_key(|d| std::cmp::Reverse(analysis.discrepancies[*d].severity()));
+    for (place, d) in order.iter().enumerate() {
+        analysis.numbers[*d] = place + 1;
+    }
+    analysis.display_order = order;
     for (d, disc) in analysis.discrepancies.iter().enumerate() {
         let mut entities: Vec<EntityId> = disc.subject.into_iter().chain(disc.speaker).collect();
         for c in &disc.claims {

@@ -18,7 +18,7 @@ use tera::Tera;
 
 use super::views::Href;
 use super::{Ctx, shorten, theme, urls};
-use crate::analyse::{Analysis, Discrepancy, DiscrepancyKind, OUTCOMES, Severity};
+use crate::analyse::{Discrepancy, DiscrepancyKind, OUTCOMES, Severity};
 use crate::model::{ClaimId, Resolution};
 
 /// The partial that draws a claim's flags.
@@ -72,31 +72,6 @@ pub fn outcome_name(slug: &str) -> &'static str {
     }
 }
 
-/// The order the discrepancies page and the print view show the discrepancies in: flags,
-/// then marks, then the dismissed, each in the analysis's order (by id).
-pub fn display_order(analysis: &Analysis) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..analysis.discrepancies.len()).collect();
-    order.sort_by_key(|d| std::cmp::Reverse(analysis.discrepancies[*d].severity()));
-    order
-}
-
-/// Discrepancy `d`'s number: its place in [`display_order`], from 1.
-pub fn display_number(analysis: &Analysis, d: usize) -> usize {
-    let discs = &analysis.discrepancies;
-    let key = |i: usize| (std::cmp::Reverse(discs[i].severity()), i);
-    1 + (0..discs.len()).filter(|i| key(*i) < key(d)).count()
-}
-
-/// Per discrepancy (by index), its number: its place in [`display_order`], from 1. Markers,
-/// cards, popovers and the print view's notes show it.
-pub fn display_numbers(analysis: &Analysis) -> Vec<usize> {
-    let mut numbers = vec![0; analysis.discrepancies.len()];
-    for (place, d) in display_order(analysis).into_iter().enumerate() {
-        numbers[d] = place + 1;
-    }
-    numbers
-}
-
 /// What running text has marked already in the current paragraph: a discrepancy (or a
 /// claim's single-source mark) referred to again gets no second marker.
 #[derive(Debug, Default)]
@@ -148,7 +123,7 @@ pub struct Flag<'a> {
     /// How loudly to show it: `flag` (a real disagreement) or `mark` (a soft finding).
     /// Dismissed findings have no flag.
     pub severity: Severity,
-    /// The first discrepancy's number ([`display_numbers`]), as its card shows it.
+    /// The first discrepancy's number (`Analysis::numbers`), as its card shows it.
     pub number: usize,
     /// A link per discrepancy (`label`: the outcome's name, such as "conflict", and its
     /// place); the marker links to the first.
@@ -198,7 +173,7 @@ pub fn groups(ctx: &Ctx, c: ClaimId) -> Vec<Group> {
 }
 
 /// The context for claim `c`'s flags `groups` on a page: `href` says where a page links to
-/// a discrepancy (by index) and to the claim; `numbers` are [`display_numbers`].
+/// a discrepancy (by index) and to the claim; `numbers` are `Analysis::numbers`.
 pub fn context<'a>(
     ctx: &Ctx,
     c: ClaimId,
@@ -294,8 +269,7 @@ pub fn html(c: ClaimId, root: &str, ctx: &Ctx, seen: &mut Seen) -> String {
         }
     }
     groups.retain(|g| !g.discs.is_empty());
-    let numbers = display_numbers(ctx.analysis);
-    let mut flags = context(ctx, c, &groups, &numbers, root, &|place| {
+    let mut flags = context(ctx, c, &groups, &ctx.analysis.numbers, root, &|place| {
         site_href(ctx, place)
     });
     if flags.single_source.is_some() && !seen.claims.insert(c) {

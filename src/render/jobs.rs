@@ -191,7 +191,7 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
     let context = IndexContext {
         base: base(v, Route::Overview, title),
         overview_html: v.overview_html.as_deref(),
-        discrepancies: (flags::display_order(ctx.analysis).into_iter())
+        discrepancies: (ctx.analysis.display_order.iter().copied())
             .map(|d| &v.core.discs[d])
             .collect(),
         kinds,

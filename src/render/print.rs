@@ -126,7 +126,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
     }
     let mut discrepancies = Part {
         number: anchors.number(urls::DISCREPANCIES),
-        items: (flags::display_order(ctx.analysis).into_iter())
+        items: (ctx.analysis.display_order.iter().copied())
             .map(|d| &v.core.disc_views[d])
             .map(|d| Numbered {
                 number: anchors.number(&d.link.url),
@@ -236,7 +236,7 @@ fn claim<'a>(
         Place::Claim(c) => anchors.href(&core.claims[c.0].url),
         Place::Legend => anchors.href(flags::LEGEND),
     };
-    let flags = flags::context(ctx, c, &core.flags[c.0], &core.numbers, "", &href);
+    let flags = flags::context(ctx, c, &core.flags[c.0], &ctx.analysis.numbers, "", &href);
     let html = flags::render(core.tera, &flags)?;
     Ok(PrintClaim::new(&core.claims[c.0], html, anchors, fragments))
 }

@@ -23,8 +23,6 @@ pub struct Core<'a> {
     pub discs: Vec<DiscLink>,
     /// Per claim, its flag groups (drawn per page by `partials/flags.html`).
     pub flags: Vec<Vec<flags::Group>>,
-    /// Per discrepancy, its number ([`flags::display_numbers`]).
-    pub numbers: Vec<usize>,
     /// Per claim, its flags drawn for a page at [`ROOT`].
     pub claims: Vec<ClaimView>,
     /// Per discrepancy.
@@ -42,12 +40,11 @@ impl<'a> Core<'a> {
             .into_par_iter()
             .map(|c| flags::groups(ctx, ClaimId(c)))
             .collect();
-        let numbers = flags::display_numbers(analysis);
         let claims = (flags.par_iter().enumerate())
             .map(|(c, groups)| {
                 let c = ClaimId(c);
                 let href = |place| flags::site_href(ctx, place);
-                let context = flags::context(ctx, c, groups, &numbers, ROOT, &href);
+                let context = flags::context(ctx, c, groups, &analysis.numbers, ROOT, &href);
                 let html = flags::render(tera, &context)?;
                 Ok(views::claim(ctx, c, &discs, html))
             })
@@ -61,7 +58,6 @@ impl<'a> Core<'a> {
             site: site_view(ctx),
             discs,
             flags,
-            numbers,
             claims,
             disc_views,
         })

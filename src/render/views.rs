@@ -410,7 +410,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
         found_name: d.kind.short_label(),
         severity: d.severity(),
         meaning: flags::outcome_meaning(d),
-        number: flags::display_number(ctx.analysis, index),
+        number: ctx.analysis.numbers[index],
     }
 }
 

@@ -82,7 +82,7 @@ impl Anchors {
         anchors.fixed(urls::DISCREPANCIES, "discrepancies", "2".into());
         anchors.fixed(flags::LEGEND, "legend", "2".into());
         // Numbered in the order the view shows them: flags, marks, dismissed.
-        for (i, d) in flags::display_order(analysis).into_iter().enumerate() {
+        for (i, d) in analysis.display_order.iter().copied().enumerate() {
             let d = &analysis.discrepancies[d];
             let id = format!("discrepancies-{}", d.id);
             anchors.place(urls::discrepancy(d), &id, format!("2.{}", i + 1));
