@@ -172,8 +172,10 @@ pub struct ListContext<'a> {
     pub base: Base<'a>,
     /// The kind's key (`country`, `vessel`).
     pub kind: &'a str,
-    /// In list order (sources as written, the others by name).
+    /// In list order (sources as written, the others by name): this page's.
     pub entries: Vec<ListEntry<'a>>,
+    /// The list's pages, when it has more than one.
+    pub pagination: Option<Pagination>,
     /// On the sources page, when a source is graded: the Admiralty scale, reliability
     /// (`A`, meaning) and credibility (`1`, meaning).
     pub scale: Option<Scale>,
@@ -233,8 +235,50 @@ pub struct ClaimsContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
     /// One per entity that claims are about, by name (`groups.*.properties`: label,
-    /// anchor, claims).
+    /// anchor, claims): this page's.
     pub groups: Vec<ClaimGroup<'a>>,
+    /// The index's pages, when it has more than one.
+    pub pagination: Option<Pagination>,
+}
+
+/// The pages of a long list: `pages` (number, url, current), `previous` and `next` (urls).
+#[derive(Serialize)]
+pub struct Pagination {
+    pub pages: Vec<PageLink>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    /// From 1.
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+impl Pagination {
+    /// The pages of a list of `items`, `per` a page, on page `page` (from 0), whose page `n`
+    /// is at `url(n)`; `None` when it fits on one page.
+    pub fn of(
+        items: usize,
+        per: usize,
+        page: usize,
+        url: impl Fn(usize) -> String,
+    ) -> Option<Pagination> {
+        let count = items.div_ceil(per);
+        (count > 1).then(|| Pagination {
+            pages: (0..count)
+                .map(|n| PageLink {
+                    number: n + 1,
+                    url: url(n),
+                    current: n == page,
+                })
+                .collect(),
+            previous: page.checked_sub(1).map(&url),
+            next: (page + 1 < count).then(|| url(page + 1)),
+        })
+    }
 }
 
 /// The claims about one entity.

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::context::{
     Base, ClaimContext, ClaimGroup, ClaimsContext, DiscrepanciesContext, EntityContext,
-    IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, PlainContext, Scale,
-    TimelineContext,
+    IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, Pagination,
+    PlainContext, Scale, TimelineContext,
 };
 use super::shared::Views;
 use super::urls::{self, Route};
@@ -16,23 +16,37 @@ use super::{OutputFile, charts, flags, markdown, metadata, print, timeline, view
 use crate::analyse::{OUTCOMES, Severity};
 use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
 
+/// Entities on one page of a kind's list.
+pub const LIST_PAGE: usize = 500;
+/// Subjects (with their claims) on one page of the claims index.
+pub const CLAIMS_PAGE: usize = 100;
+
+/// How many pages a list of `n` items takes, `per` a page: at least one.
+fn pages(n: usize, per: usize) -> usize {
+    n.div_ceil(per).max(1)
+}
+
 /// Every page, in a fixed order.
 pub fn routes(model: &Model) -> Vec<Route> {
+    let subjects = (model.claims_about.iter())
+        .filter(|c| !c.is_empty())
+        .count();
     let mut routes = vec![
         Route::Overview,
-        Route::Claims,
         Route::Discrepancies,
         Route::Timeline,
         Route::NotFound,
         Route::Print,
         Route::Search,
     ];
-    // A kind's list page only when it has entities.
-    routes.extend(
-        (model.config.kinds.all())
-            .filter(|k| model.entities.iter().any(|e| e.kind == *k))
-            .map(Route::Kind),
-    );
+    routes.extend((0..pages(subjects, CLAIMS_PAGE)).map(Route::Claims));
+    // A kind's list pages only when it has entities.
+    for kind in model.config.kinds.all() {
+        let n = model.entities.iter().filter(|e| e.kind == kind).count();
+        if n > 0 {
+            routes.extend((0..pages(n, LIST_PAGE)).map(|p| Route::Kind(kind, p)));
+        }
+    }
     routes.extend((0..model.entities.len()).map(|e| Route::Entity(EntityId(e))));
     routes.extend((0..model.claims.len()).map(|c| Route::Claim(ClaimId(c))));
     // Summaries are their entity's page, the overview is its own route.
@@ -62,19 +76,42 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
             let base = with_views(v, route, title);
             write(v, "claim.html", path, &ClaimContext { base, claim })
         }
-        Route::Kind(kind) => {
+        Route::Kind(kind, page) => {
+            let mut entries = list_entries(v, kind);
+            let pagination = Pagination::of(entries.len(), LIST_PAGE, page, |n| {
+                urls::paged(&urls::kind(model, kind), n)
+            });
+            let entries = entries
+                .drain(..)
+                .skip(page * LIST_PAGE)
+                .take(LIST_PAGE)
+                .collect();
             let context = ListContext {
                 base: with_views(v, route, model.kind(kind).plural.as_str()),
                 kind: &model.kind(kind).key,
-                entries: list_entries(v, kind),
+                entries,
+                pagination,
                 scale: (kind == EntityKind::Source && graded(model)).then(Scale::admiralty),
             };
             write(v, "list.html", path, &context)
         }
-        Route::Claims => {
+        Route::Claims(page) => {
             let base = with_views(v, route, "Claims");
-            let groups = claim_groups(v);
-            write(v, "claims.html", path, &ClaimsContext { base, groups })
+            let mut groups = claim_groups(v);
+            let pagination = Pagination::of(groups.len(), CLAIMS_PAGE, page, |n| {
+                urls::paged(urls::CLAIMS, n)
+            });
+            let groups = groups
+                .drain(..)
+                .skip(page * CLAIMS_PAGE)
+                .take(CLAIMS_PAGE)
+                .collect();
+            let context = ClaimsContext {
+                base,
+                groups,
+                pagination,
+            };
+            write(v, "claims.html", path, &context)
         }
         Route::Discrepancies => {
             let with = |s: Option<Severity>| {

@@ -34,6 +34,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/agreement.html",
     "partials/comparison.html",
     "partials/notes.html",
+    "partials/pagination.html",
     "print.html",
     "search.html",
 );

@@ -27,9 +27,10 @@ pub enum Route {
     Overview,
     Entity(EntityId),
     Claim(ClaimId),
-    /// The list of one kind of entity.
-    Kind(EntityKind),
-    Claims,
+    /// Page `n` (from 0) of the list of one kind of entity.
+    Kind(EntityKind, usize),
+    /// Page `n` (from 0) of the claims index.
+    Claims(usize),
     Discrepancies,
     Timeline,
     /// A Markdown page that is neither the overview nor an entity's summary.
@@ -57,8 +58,8 @@ impl Route {
             Route::Overview => OVERVIEW.into(),
             Route::Entity(e) => entity(model, e).into(),
             Route::Claim(c) => claim(model, c).into(),
-            Route::Kind(k) => kind(model, k).into(),
-            Route::Claims => CLAIMS.into(),
+            Route::Kind(k, n) => paged(&kind(model, k), n).into(),
+            Route::Claims(n) => paged(CLAIMS, n).into(),
             Route::Discrepancies => DISCREPANCIES.into(),
             Route::Timeline => TIMELINE.into(),
             Route::Page(p) => model.pages[p.0].url.as_str().into(),
@@ -82,8 +83,8 @@ impl Route {
         match self {
             Route::Overview => "overview",
             Route::Entity(e) => &model.kind(model.entity(e).kind).folder,
-            Route::Kind(k) => &model.kind(k).folder,
-            Route::Claim(_) | Route::Claims => "claims",
+            Route::Kind(k, _) => &model.kind(k).folder,
+            Route::Claim(_) | Route::Claims(_) => "claims",
             Route::Discrepancies => "discrepancies",
             Route::Timeline => "timeline",
             Route::Page(_) => "pages",
@@ -124,9 +125,18 @@ pub fn claim(model: &Model, c: ClaimId) -> String {
     format!("claims/{}.html", model.claim(c).id)
 }
 
-/// The list of one kind of entity.
+/// The list of one kind of entity (its first page).
 pub fn kind(model: &Model, kind: EntityKind) -> String {
     format!("{}/index.html", model.kind(kind).folder)
+}
+
+/// Page `n` (from 0) of the list whose first page is `first` (`x/index.html`): `x/index.2.html`
+/// for the second. Ids have no dots, so no entity's or claim's page can be one of these.
+pub fn paged(first: &str, n: usize) -> String {
+    match n {
+        0 => first.to_string(),
+        n => first.replace("index.html", &format!("index.{}.html", n + 1)),
+    }
 }
 
 /// A discrepancy, on the discrepancies page.

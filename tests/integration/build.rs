@@ -562,3 +562,50 @@ fn a_kind_without_entities_has_no_list_page_and_no_link() {
     assert!(!nav.iter().any(|h| h.starts_with("places/")), "{nav:?}");
     assert!(nav.contains(&"countries/index.html".to_string()), "{nav:?}");
 }
+
+#[test]
+fn long_lists_are_paginated() {
+    let fixture = Fixture::new("basic");
+    let mut records = String::from("countries:\n");
+    for i in 0..501 {
+        records.push_str(&format!("  - id: land-{i:03}\n    name: Land {i:03}\n"));
+    }
+    records.push_str("claims:\n");
+    for i in 0..101 {
+        records.push_str(&format!(
+            "  - id: land-{i:03}-start\n    subject: land-{i:03}\n    property: production-start\n    kind: year\n    value: 2026\n    source: alpha\n    quote: start making widgets next year\n"
+        ));
+    }
+    fixture.write("content/many.yaml", &records);
+    let site = fixture.build();
+    // 503 countries, 500 a page: two pages, each linking to the other.
+    let first = site.html("countries/index.html");
+    let second = site.html("countries/index.2.html");
+    assert!(!site.exists("countries/index.3.html"));
+    let names = |page: &scraper::Html| texts(page, "ul.entity-list > li > a");
+    assert_eq!(names(&first).len(), 500);
+    assert_eq!(names(&first).len() + names(&second).len(), 503);
+    assert!(names(&first).iter().all(|n| !names(&second).contains(n)));
+    assert_eq!(
+        hrefs(&first, "nav.pagination a[rel=next]"),
+        ["../countries/index.2.html"; 2],
+        "before the list and after it"
+    );
+    assert_eq!(
+        hrefs(&second, "nav.pagination a[rel=prev]"),
+        ["../countries/index.html"; 2]
+    );
+    assert_eq!(
+        texts(&second, "nav.pagination a[aria-current=page]"),
+        ["2", "2"]
+    );
+    // The claims index: 100 subjects a page.
+    let claims = site.html("claims/index.html");
+    assert_eq!(texts(&claims, "section.claim-groups > h2").len(), 100);
+    assert!(site.exists("claims/index.2.html"));
+    let rest = site.html("claims/index.2.html");
+    assert!(!texts(&rest, "section.claim-groups > h2").is_empty());
+    // Every link and anchor of the paged site holds.
+    let check = fixture.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
