@@ -145,8 +145,10 @@ pub struct KindLinks<'a> {
     pub title: &'a str,
     /// The kind's list page.
     pub url: String,
-    /// In file order.
+    /// In file order, the first [`super::jobs::OVERVIEW_PER_KIND`].
     pub entities: Vec<Link>,
+    /// How many more the list page has.
+    pub more: usize,
 }
 
 /// `entity.html`, a country's, person's, organization's or source's page.

@@ -20,6 +20,8 @@ use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
 pub const LIST_PAGE: usize = 500;
 /// Subjects (with their claims) on one page of the claims index.
 pub const CLAIMS_PAGE: usize = 100;
+/// Entities of each kind the overview names; its list page has the rest.
+pub const OVERVIEW_PER_KIND: usize = 40;
 
 /// How many pages a list of `n` items takes, `per` a page: at least one.
 fn pages(n: usize, per: usize) -> usize {
@@ -213,15 +215,20 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
     let page = v.overview.map(|p| &model.pages[p.0]);
     let title = page.map_or(model.config.title.as_str(), |p| p.title.as_str());
     let kinds = (model.config.kinds.all())
-        .map(|k| KindLinks {
-            kind: &model.kind(k).key,
-            title: &model.kind(k).plural,
-            url: urls::kind(model, k),
-            entities: (0..model.entities.len())
+        .map(|k| {
+            let all: Vec<EntityId> = (0..model.entities.len())
                 .map(EntityId)
                 .filter(|e| model.entity(*e).kind == k)
-                .map(|e| views::link(ctx, e))
-                .collect(),
+                .collect();
+            KindLinks {
+                kind: &model.kind(k).key,
+                title: &model.kind(k).plural,
+                url: urls::kind(model, k),
+                more: all.len().saturating_sub(OVERVIEW_PER_KIND),
+                entities: (all.into_iter().take(OVERVIEW_PER_KIND))
+                    .map(|e| views::link(ctx, e))
+                    .collect(),
+            }
         })
         .filter(|k| !k.entities.is_empty())
         .collect();

@@ -605,6 +605,13 @@ fn long_lists_are_paginated() {
     assert!(site.exists("claims/index.2.html"));
     let rest = site.html("claims/index.2.html");
     assert!(!texts(&rest, "section.claim-groups > h2").is_empty());
+    // The overview names the first 40 of a kind and links to the rest.
+    let overview = site.html("index.html");
+    assert!(
+        texts(&overview, "ul.inline-list a").contains(&"and 463 more".to_string()),
+        "{:?}",
+        texts(&overview, "ul.inline-list a")
+    );
     // Every link and anchor of the paged site holds.
     let check = fixture.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
