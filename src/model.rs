@@ -221,7 +221,10 @@ impl Grade {
         let rest = chars.as_str();
         let credibility = match rest {
             "" => None,
-            _ => Some(Credibility::new(rest.parse().ok()?)?),
+            digits if digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(Credibility::new(digits.parse().ok()?)?)
+            }
+            _ => return None,
         };
         Some(Grade {
             reliability,
@@ -739,7 +742,7 @@ mod tests {
         assert_eq!(b2.code(), "B2");
         assert_eq!(b2.meaning(), "usually reliable source; probably true");
         assert_eq!(Grade::parse("f").map(|g| g.code()), Some("F".into()));
-        for bad in ["", "G", "B0", "B7", "2B", "BB", "B22"] {
+        for bad in ["", "G", "B0", "B7", "2B", "BB", "B22", "B+2", "B 2"] {
             assert!(Grade::parse(bad).is_none(), "{bad:?} is not a grade");
         }
         // A claim's own credibility replaces its source's; without one the source's holds.

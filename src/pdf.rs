@@ -131,15 +131,16 @@ const PASSES: usize = 3;
 fn print(chrome: &Path, page: &Path, output: &Path, work: &Path) -> Result<()> {
     let html = std::fs::read_to_string(page).map_err(crate::error::read_err(page))?;
     let paged = page.with_file_name("paged.html");
+    let sections = contents(&html);
     let mut pdf = chromium(chrome, page, work)?;
-    let mut pages = section_pages(&pdf);
+    let mut pages = section_pages(&pdf, &sections);
     for _ in 1..PASSES {
         if pages.is_empty() {
             break;
         }
         std::fs::write(&paged, with_pages(&html, &pages)).map_err(write_err(&paged))?;
         pdf = chromium(chrome, &paged, work)?;
-        let now = section_pages(&pdf);
+        let now = section_pages(&pdf, &sections);
         if now == pages {
             break;
         }
@@ -208,19 +209,78 @@ fn persist(pdf: &[u8], output: &Path) -> Result<()> {
 }
 
 /// The page each numbered section (`2.5 Lithuania`) begins on, from the PDF's outline; empty
-/// when the PDF has none (a Chromium without `--generate-pdf-document-outline`).
-fn section_pages(pdf: &[u8]) -> BTreeMap<String, usize> {
+/// when the PDF has none (a Chromium without `--generate-pdf-document-outline`). A bookmark is
+/// a section's only if its title begins as the view numbers it (`sections`): a heading of the
+/// analyst's own that starts with a number is not one.
+fn section_pages(pdf: &[u8], sections: &BTreeMap<String, String>) -> BTreeMap<String, usize> {
     let Ok(toc) = lopdf::Document::load_mem(pdf).and_then(|d| d.get_toc()) else {
         return BTreeMap::new();
     };
     let mut pages = BTreeMap::new();
     for entry in toc.toc {
         let number = entry.title.split_whitespace().next().unwrap_or_default();
-        if is_section_number(number) {
+        let Some(title) = sections.get(number) else {
+            continue;
+        };
+        // (The outline loses spaces where a heading broke across lines.)
+        if letters(&entry.title).starts_with(&letters(title)) {
             pages.entry(number.to_string()).or_insert(entry.page);
         }
     }
     pages
+}
+
+/// The view's numbered places, by number: `2.5` -> `2.5 Lithuania`, read from where the view
+/// writes a number (`<span class="num">2.5</span> Lithuania`, in a heading or a contents
+/// entry), up to the end of the heading or link.
+fn contents(html: &str) -> BTreeMap<String, String> {
+    const NUM: &str = "<span class=\"num\">";
+    let mut sections = BTreeMap::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(NUM) {
+        rest = &rest[at + NUM.len()..];
+        let Some(end) = rest.find("</span>") else {
+            break;
+        };
+        let number = &rest[..end];
+        let after = &rest[end..];
+        let stop = ["</h2>", "</h3>", "</h4>", "</a>"]
+            .iter()
+            .filter_map(|t| after.find(t))
+            .min()
+            .unwrap_or(after.len());
+        if is_section_number(number) {
+            let text = format!("{number}{}", strip_tags(&after[..stop]));
+            sections.entry(number.to_string()).or_insert(text);
+        }
+    }
+    sections
+}
+
+/// The text of an HTML fragment, its character references dropped (the escaper writes them
+/// only for punctuation: `&#39;`, `&amp;`), which the comparison ignores anyway.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let (mut in_tag, mut in_ref) = (false, false);
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '&' if !in_tag => in_ref = true,
+            ';' if in_ref => in_ref = false,
+            c if !in_tag && !in_ref => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Letters and digits only, lower case: how a bookmark title is compared with its entry.
+fn letters(text: &str) -> String {
+    (text.chars())
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// `1`, `2.5`: what the print view numbers its sections with.
@@ -356,6 +416,18 @@ mod tests {
             r##"<a href="#x" data-ref="p. 12">X</a> <a data-page="4">C</a> <a data-ref="§9.1">Y</a> data-ref="§2"##
         );
         assert!(is_section_number("2.15") && is_section_number("1"));
+        let html = r##"<a href="#a" data-page="2.5"><span class="num">2.5</span> Lithuania</a>
+            <h3><span class="num">2.6</span> <span aria-hidden="true">⚑</span> Finland&#39;s date</h3>"##;
+        let sections = contents(html);
+        assert_eq!(
+            sections.get("2.5").map(String::as_str),
+            Some("2.5 Lithuania")
+        );
+        assert_eq!(
+            sections.get("2.6").map(|t| letters(t)),
+            Some(letters("2.6 ⚑ Finland's date"))
+        );
+        assert_eq!(letters("2.5 Lithu ania COUNTRY"), "25lithuaniacountry");
         assert!(
             !is_section_number("2.") && !is_section_number("Contents") && !is_section_number("")
         );

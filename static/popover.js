@@ -201,7 +201,8 @@
   document.addEventListener("mouseout", function (e) {
     var a = triggerOf(e.target);
     if (a && a === quiet && !a.contains(e.relatedTarget)) quiet = null;
-    if (a && !pop) clearTimeout(openTimer);
+    // Leaving a link before its popover opened cancels it (even while another is open).
+    if (a && !a.contains(e.relatedTarget)) clearTimeout(openTimer);
     if (!pop || !inside(e.target) || inside(e.relatedTarget)) return;
     clearTimeout(closeTimer);
     closeTimer = later(function () {
@@ -229,12 +230,13 @@
       e.preventDefault();
     }
   });
-  // Markers announce their popover: a link that opens a non-modal dialog.
-  var markers = document.querySelectorAll("main sup.fm a");
-  for (var i = 0; i < markers.length; i++) {
-    if (keyOf(markers[i])) {
-      markers[i].setAttribute("aria-haspopup", "dialog");
-      markers[i].setAttribute("aria-expanded", "false");
+  // Links that open a non-modal dialog announce it: markers, and links to a discrepancy.
+  var links = document.querySelectorAll("main a");
+  for (var i = 0; i < links.length; i++) {
+    var key = keyOf(links[i]);
+    if (key && (isMarker(links[i]) || data[key].num)) {
+      links[i].setAttribute("aria-haspopup", "dialog");
+      links[i].setAttribute("aria-expanded", "false");
     }
   }
 })();

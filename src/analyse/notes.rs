@@ -1,4 +1,4 @@
-//! Analysts' notes: attached to the findings their claims overlap (confirming, downgrading or
+//! Analysts' notes: attached to the findings they are about (confirming, downgrading or
 //! dismissing them), or declaring a discrepancy of their own.
 
 use std::collections::HashMap;
@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use super::{Discrepancy, DiscrepancyKind, readings};
 use crate::model::{ClaimId, Model, Resolution};
 
-/// Attaches each note to the discrepancies its claims overlap; a note with a `kind:`, or one
-/// that overlaps none, declares a discrepancy of its own (unless it dismisses: then there is
-/// nothing to declare).
+/// Attaches each note to the discrepancies it is about: those whose claims nest with its own
+/// (one set holds the other), or, when none does, those its claims overlap. A note with a
+/// `kind:`, or one that overlaps none, declares a discrepancy of its own (unless it
+/// dismisses: then there is nothing to declare).
 pub(super) fn attach_notes(model: &Model, found: &mut Vec<Discrepancy>) {
     let mut by_claim: HashMap<ClaimId, Vec<usize>> = HashMap::new();
     for (d, disc) in found.iter().enumerate() {
@@ -26,12 +27,18 @@ pub(super) fn attach_notes(model: &Model, found: &mut Vec<Discrepancy>) {
             .collect();
         hits.sort();
         hits.dedup();
-        // A note is about a finding when one's claims hold the other's.
-        hits.retain(|d| {
-            let theirs = &found[*d].claims;
-            theirs.iter().all(|c| note.claims.contains(c))
-                || note.claims.iter().all(|c| theirs.contains(c))
-        });
+        // A note is about a finding when one's claims hold the other's: then it says nothing
+        // about another finding that merely shares a claim.
+        let nested: Vec<usize> = (hits.iter().copied())
+            .filter(|d| {
+                let theirs = &found[*d].claims;
+                theirs.iter().all(|c| note.claims.contains(c))
+                    || note.claims.iter().all(|c| theirs.contains(c))
+            })
+            .collect();
+        if !nested.is_empty() {
+            hits = nested;
+        }
         if note.kind.is_none() && !hits.is_empty() {
             for d in hits {
                 found[d].notes.push(n);

@@ -203,9 +203,9 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
                 }
                 let (a, b) = (model.claim(spoken[i]), model.claim(spoken[j]));
                 // A statement one report gives a speaker and another makes in its own voice
-                // has lost its attribution: that differs too, but only for the same words
-                // (or an excerpt of them), not for a looser drift, which common phrases of
-                // a report's own prose would meet.
+                // has lost its attribution: that differs too, but only for the same words, an
+                // excerpt of them, or a drift that keeps most words of both quotes (a looser
+                // drift is met by common phrases of a report's own prose).
                 if a.source == b.source || a.speaker == b.speaker {
                     continue;
                 }

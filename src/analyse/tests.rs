@@ -420,38 +420,41 @@ fn a_statement_one_report_gives_a_speaker_and_another_none_has_lost_its_attribut
 
 #[test]
 fn a_note_is_about_the_findings_its_claims_hold_or_are_held_by() {
-    // A conflict on one property and a note on another property sharing one of its claims:
-    // the note says nothing about the conflict.
-    let claims = "claims:
-  - id: a
-    subject: finland
-    property: p
-    value: x
-    source: s1
-    quote: x
-  - id: b
-    subject: finland
-    property: p
-    value: y
-    source: s2
-    quote: y
-  - id: c
-    subject: finland
-    property: q
-    value: z
-    source: s3
-    quote: z
-notes:
-  - id: n
-    claims: [a, c]
-    resolution: dismissed
-    note: About a and c, not the conflict.
-";
-    let model = model_of(&[
-        ("content/entities.yaml", ENTITIES),
-        ("content/claims.yaml", claims),
-    ]);
-    assert_eq!(kinds(&model), ["conflict"]);
+    // Two conflicts, on p (a, b) and on q (c, d); a note on b, c and d holds the second and
+    // only shares a claim with the first, so it dismisses the second alone.
+    let claim = |id: &str, property: &str, value: &str, source: &str| {
+        format!(
+            "  - id: {id}\n    subject: finland\n    property: {property}\n    value: {value}\n    source: {source}\n    quote: {value}\n"
+        )
+    };
+    let claims = [
+        claim("a", "p", "x", "s1"),
+        claim("b", "p", "y", "s2"),
+        claim("c", "q", "z", "s1"),
+        claim("d", "q", "w", "s3"),
+    ]
+    .concat();
+    let model = |note_claims: &str| {
+        let text = format!(
+            "claims:\n{claims}notes:\n  - id: n\n    claims: [{note_claims}]\n    resolution: dismissed\n    note: Not a conflict.\n"
+        );
+        model_of(&[
+            ("content/entities.yaml", ENTITIES),
+            ("content/claims.yaml", &text),
+        ])
+    };
+    let outcome = |model: &Model, property: &str| {
+        (analyse(model).discrepancies.iter())
+            .find(|d| d.property.as_deref() == Some(property))
+            .map(|d| d.outcome())
+    };
+    let nested = model("b, c, d");
+    assert_eq!(outcome(&nested, "p").as_deref(), Some("conflict"));
+    assert_eq!(outcome(&nested, "q").as_deref(), Some("dismissed"));
+    // With no finding nesting with it, a note attaches to those it overlaps.
+    let overlapping = model("b, c");
+    assert_eq!(outcome(&overlapping, "p").as_deref(), Some("dismissed"));
+    assert_eq!(outcome(&overlapping, "q").as_deref(), Some("dismissed"));
 }
 
 #[test]

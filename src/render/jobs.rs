@@ -244,7 +244,7 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
 }
 
 /// Whether the analyst graded any source.
-fn graded(model: &Model) -> bool {
+pub fn graded(model: &Model) -> bool {
     (model.entities.iter()).any(|e| matches!(&e.details, Details::Source(s) if s.grade.is_some()))
 }
 

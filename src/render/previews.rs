@@ -120,7 +120,6 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
     })
 }
 
-/// The URLs of `discs` shown beside a claim (not dismissed), when there are several.
 /// A source's name with the analyst's grade: `Report 000 (C2)`.
 fn graded(source: &Link) -> String {
     match &source.grade {
@@ -129,6 +128,7 @@ fn graded(source: &Link) -> String {
     }
 }
 
+/// The URLs of `discs` shown beside a claim (not dismissed), when there are several.
 fn others(discs: &[DiscLink]) -> Vec<String> {
     let shown: Vec<String> = (discs.iter())
         .filter(|d| d.severity.is_some())

@@ -57,6 +57,8 @@ pub struct PrintContext<'a> {
     pub timeline_svg: String,
     /// CSS `@page` rules naming the briefing in the running header.
     pub running_head: String,
+    /// Whether the analyst graded a source (then the sources section explains the scale).
+    pub graded: bool,
 }
 
 /// The section of one kind of entity.
@@ -218,6 +220,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         agreement: charts::agreement(ctx, &v.core.discs, |l| anchors.href(&l.url)),
         timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
         running_head: running_head(model),
+        graded: jobs::graded(model),
     };
     (v.core.tera).render("print.html", &tera::Context::from_serialize(&context)?)
 }

@@ -27,9 +27,9 @@ const FIELDS: [&str; 3] = ["title", "body", "source"];
 /// Longer tokens are not words (hashes, URLs) and only bloat the index.
 const MAX_TOKEN: usize = 80;
 
-/// Classes of elements whose text is not the page's own: inline flags and marks repeat the
-/// readings of a discrepancy, which has its own document.
-const SKIPPED_CLASSES: [&str; 3] = ["flag", "mark", "single-source"];
+/// Classes of elements whose text is not the page's own: inline markers (`sup.fm`,
+/// `partials/flags.html`) name a discrepancy, which has its own document.
+const SKIPPED_CLASSES: [&str; 1] = ["fm"];
 
 /// A document of the index, before it is added.
 struct Doc {
@@ -313,9 +313,11 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_separates_blocks_and_skips_flags() {
-        let html = "<h2>Border</h2><p>About <a href=\"x\">Kali</a>ningrad \
-                    <span class=\"flag\">⚑ conflict: 270 km</span>, today <sup class=\"mark\">◦</sup>.</p><ul><li>a</li><li>b</li></ul>";
+    fn plain_text_separates_blocks_and_skips_markers() {
+        // Markers as `partials/flags.html` draws them: a flag and a single-source mark.
+        let html = "<h2>Border</h2><p>About <a href=\"x\">Kali</a>ningrad\
+                    <sup class=\"fm fm-flag fm-conflict\"><a href=\"d.html#c\"><span class=\"fm-sign\" aria-hidden=\"true\">⚑</span><span class=\"vh\">flag </span>7<span class=\"vh\">: conflict</span></a></sup>, \
+                    today<sup class=\"fm fm-mark fm-single-source\"><a href=\"d.html#l\"><span class=\"vh\">single source</span>◦</a></sup>.</p><ul><li>a</li><li>b</li></ul>";
         assert_eq!(plain_text(html), "Border About Kaliningrad, today. a b");
     }
 

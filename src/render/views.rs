@@ -118,7 +118,6 @@ pub struct ClaimView {
     /// Who made the statement, according to the source: a person or an organization.
     pub speaker: Option<Link>,
     /// The speaker's kind (`person`, `organization`), when there is one.
-    /// The speaker's kind (`person`, `organization`).
     pub speaker_kind: Option<String>,
     /// When the statement was made, written out.
     pub date: Option<String>,
@@ -414,7 +413,6 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
     }
 }
 
-/// `text` with its first letter a capital.
 /// How claim `c`'s quote was verified, in words.
 pub fn verification(ctx: &Ctx, c: ClaimId) -> VerificationView {
     let check = ctx.model.config.verification.of(c);
@@ -554,9 +552,10 @@ pub fn by_property<'a>(
             r.uncorroborated = r.claims.iter().all(|c| c.uncorroborated);
             r.disputed = r.claims.iter().any(|c| c.disputed);
         }
-        let mut found: Vec<(&Discrepancy, &DiscrepancyView)> = (ctx.analysis.discrepancies)
+        // Only those the subject is involved in: not a scan of every discrepancy.
+        let mut found: Vec<(&Discrepancy, &DiscrepancyView)> = (ctx.analysis.by_entity[subject.0])
             .iter()
-            .zip(disc_views)
+            .filter_map(|d| Some((ctx.analysis.discrepancies.get(*d)?, disc_views.get(*d)?)))
             .filter(|(d, v)| {
                 d.subject == Some(subject)
                     && d.property.as_deref() == Some(g.property)

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use super::{NOTE_KINDS, Resolver, SCALE_HELP, slugify};
 use crate::diag::did_you_mean;
 use crate::model::{
-    Claim, ClaimId, Credibility, EntityKind, Kind, Modality, Note, Property, Resolution, STATUSES,
-    Target, Value, normalise_text,
+    Claim, ClaimId, Credibility, Details, EntityKind, Kind, Modality, Note, Property, Resolution,
+    STATUSES, Target, Value, normalise_text,
 };
 use crate::parse::markdown::is_slug;
 use crate::parse::records::{RawClaim, RawScalar, RawValue, RecordPos};
@@ -46,6 +46,17 @@ impl Resolver<'_> {
                 }
                 grade
             });
+            let graded = source.is_some_and(
+                |s| matches!(&self.entities[s.0].details, Details::Source(s) if s.grade.is_some()),
+            );
+            if credibility.is_some() && source.is_some() && !graded {
+                let loc = self.raw.field_loc(&c.pos, "credibility");
+                self.diags.warning(
+                    &loc,
+                    format!("the credibility has no grade to go with: `{}` has no `grade:`", c.source),
+                    Some("give the source a grade (its reliability, A to F), or remove the claim's `credibility:`".into()),
+                );
+            }
             if c.quote.trim().is_empty() {
                 let loc = self.raw.field_loc(&c.pos, "quote");
                 self.diags.error(

@@ -949,7 +949,7 @@ const SCALE_HELP: &str = "a grade is a source's reliability, A (completely relia
 const CUSTOM_FIELDS: [&str; 4] = ["id", "name", "aliases", "part_of"];
 
 /// The site's own folders, which no kind of entity may write its pages to.
-const RESERVED_FOLDERS: [&str; 8] = [
+const RESERVED_FOLDERS: [&str; 13] = [
     "claims",
     "discrepancies",
     "timeline",
@@ -958,6 +958,12 @@ const RESERVED_FOLDERS: [&str; 8] = [
     "static",
     "pages",
     "documents",
+    // Ids of the print view's own sections, which a kind's section id would repeat.
+    "cover",
+    "contents",
+    "overview",
+    "legend",
+    "annex",
 ];
 
 pub fn slugify(s: &str) -> String {

@@ -415,6 +415,7 @@ catalogue! { bad_unreadable:
 
 catalogue! { warns:
     empty_record_file => extra("# nothing yet\n");
+    credibility_without_a_grade => claims(ALPHA_YEAR, "    value: 2026\n    credibility: 2\n    source: alpha\n");
     document_not_found => |f: &Fixture| {
         f.replace("content/sources.yaml", "document: gamma.txt", "document: gamma-missing.txt");
     };

@@ -52,6 +52,8 @@ pub struct Part<'a, T> {
 #[derive(Serialize)]
 pub struct PrintClaim<'a> {
     pub id: &'a str,
+    /// Its id in the view (`claims-ID`, made unique).
+    pub anchor: &'a str,
     /// Its place: the claims list of its subject's section.
     #[serde(flatten)]
     pub href: Href<'a>,
@@ -84,6 +86,7 @@ impl<'a> PrintClaim<'a> {
     ) -> Self {
         PrintClaim {
             id: &c.id,
+            anchor: anchors.id(&c.url),
             href: anchors.href(&c.url),
             subject: PrintLink::new(&c.subject, anchors),
             label: &c.label,
