@@ -92,6 +92,10 @@ fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
 
     // The supply claim is undisputed but has one source: a softer mark, no flag.
     let supply = site.html("claims/gamma-supply.html");
+    assert!(
+        !texts(&supply, "main .claim-line, main dl").is_empty(),
+        "the claim is there"
+    );
     assert!(texts(&supply, "sup.fm-flag").is_empty());
     assert_eq!(
         hrefs(&supply, "main .claim-line sup.fm-mark.fm-single-source a"),
@@ -109,6 +113,7 @@ fn disputed_claims_carry_flags_and_undisputed_ones_do_not() {
         hrefs(&country, "li#claim-beta-start-2023 sup.fm a"),
         ["../discrepancies/index.html#conflict--ruritania--production-start"]
     );
+    assert_eq!(texts(&country, "li#claim-gamma-supply").len(), 1);
     assert!(texts(&country, "li#claim-gamma-supply sup.fm-flag").is_empty());
 }
 

@@ -191,7 +191,7 @@ fn flags_marks_and_dismissed_findings_are_drawn_by_severity() {
         hrefs(&ship, "li#claim-wire-crew sup.fm-flag.fm-conflict a"),
         ["../discrepancies/index.html#conflict--aldebaran--crew"]
     );
-    assert!(texts(&ship, "li#claim-wire-crew sup.fm-mark").is_empty());
+    assert!(texts(&ship, "li#claim-wire-crew sup.fm-mark").is_empty()); // (the li is there: above)
     // Compatible readings (one after a note): a mark, not a flag.
     for claim in ["tide-location", "tide-offshore", "radio-draught"] {
         let sel = format!("li#claim-{claim}");
@@ -231,9 +231,11 @@ fn flags_marks_and_dismissed_findings_are_drawn_by_severity() {
     for claim in ["tide-length", "wire-length"] {
         let line = format!("li#claim-{claim} .claim-line");
         let marker = format!("{line} sup.fm:not(.fm-single-source)");
+        assert_eq!(texts(&ship, &line).len(), 1, "{claim} is on the page");
         assert!(texts(&ship, &marker).is_empty(), "{claim}");
     }
     let page = site.html("claims/wire-length.html");
+    assert_eq!(texts(&page, "main .claim-line").len(), 1);
     assert!(texts(&page, "main .claim-line sup.fm:not(.fm-single-source)").is_empty());
     // The overview's running text follows the same rules.
     let overview = site.html("index.html");
