@@ -1,7 +1,13 @@
 //! Code highlighting with syntect, as CSS classes (`hl-*`) so screen, dark and print styles
-//! can differ. The syntax and theme sets load once, on first use.
+//! can differ. The syntax and theme sets load once, on first use: a build without code blocks
+//! never loads the syntaxes. Each distinct block is highlighted once per process: the output is
+//! remembered by a hash of the language and the code (a bounded cache; it changes nothing but
+//! the time, since the output depends on the two alone).
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use sha2::{Digest, Sha256};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -18,9 +24,51 @@ const DARK: &str = "base16-ocean.dark";
 const LIGHT_BG: (u8, u8, u8) = (0xf6, 0xf8, 0xfa);
 const DARK_BG: (u8, u8, u8) = (0x1b, 0x1f, 0x26);
 
+/// Highlighted blocks by the hash of their language and code, and the bytes they hold.
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// When the cache holds more than this many bytes of HTML it starts again: a long `serve`
+/// session or a briefing of unique blocks does not grow it without bound.
+const CACHE_BYTES: usize = 32 << 20;
+
+#[derive(Default)]
+struct Cache {
+    blocks: HashMap<[u8; 32], String>,
+    bytes: usize,
+}
+
 /// Highlights `code` written in `lang` (a fence token such as `yaml` or `rust`) as
 /// `<pre class="code"><code>` with classed spans. Unknown languages are escaped plain text.
 pub fn highlight(code: &str, lang: &str) -> String {
+    let key: [u8; 32] = Sha256::new()
+        .chain_update(lang.len().to_le_bytes())
+        .chain_update(lang)
+        .chain_update(code)
+        .finalize()
+        .into();
+    if let Some(html) = cache().blocks.get(&key) {
+        return html.clone();
+    }
+    let html = highlight_uncached(code, lang);
+    let mut c = cache();
+    if c.bytes + html.len() > CACHE_BYTES {
+        c.blocks.clear();
+        c.bytes = 0;
+    }
+    c.bytes += html.len();
+    if let Some(old) = c.blocks.insert(key, html.clone()) {
+        c.bytes -= old.len();
+    }
+    html
+}
+
+/// The cache, locked. A poisoned lock only means another thread panicked while it held it:
+/// every entry is a whole block, so the map is still good.
+fn cache() -> std::sync::MutexGuard<'static, Cache> {
+    CACHE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> String {
     let syntax = SYNTAXES
         .find_syntax_by_token(lang)
         .unwrap_or_else(|| SYNTAXES.find_syntax_plain_text());
@@ -141,6 +189,19 @@ mod tests {
         let html = highlight("id: lithuania\nname: Lithuania\n", "yaml");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("lithuania"));
+    }
+
+    #[test]
+    fn a_block_seen_again_comes_from_the_cache_unchanged() {
+        let code = "id: cached-once\nname: Cached\n";
+        let first = highlight(code, "yaml");
+        assert_eq!(first, highlight_uncached(code, "yaml"));
+        assert_eq!(highlight(code, "yaml"), first);
+        // The language is part of the key.
+        assert_ne!(highlight(code, "no-such-lang"), first);
+        let c = cache();
+        assert!(c.bytes <= CACHE_BYTES);
+        assert_eq!(c.bytes, c.blocks.values().map(String::len).sum::<usize>());
     }
 
     #[test]
