@@ -2,55 +2,64 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use scraper::{Html, Selector};
 
 use crate::diag::{Diagnostics, Loc};
 use crate::render::Site;
 
+/// What one page holds for the check: its ids and the targets of its links.
+struct Scanned<'a> {
+    path: &'a str,
+    ids: HashSet<String>,
+    links: Vec<String>,
+}
+
 /// Reports each link from a page of `site` to a missing file or a missing anchor.
+///
+/// Each page is parsed on its own (in parallel) and only its ids and link targets are kept:
+/// holding every page's document tree at once took several times the site's own size.
 pub fn check(site: &Site, diags: &mut Diagnostics) {
-    let pages: Vec<(&str, Html)> = site
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| {
-            (
-                f.path.as_str(),
-                Html::parse_document(&String::from_utf8_lossy(&f.bytes)),
-            )
-        })
-        .collect();
     let (Ok(ids), Ok(links)) = (
         Selector::parse("[id]"),
         Selector::parse("a[href], link[href], script[src], img[src]"),
     ) else {
         return;
     };
-    let mut files: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
-    files.extend(site.copies.iter().map(|(p, _)| p.as_str()));
-    let anchors: HashMap<&str, HashSet<String>> = pages
-        .iter()
-        .map(|(path, html)| {
-            let set = html
-                .select(&ids)
-                .filter_map(|e| e.value().attr("id").map(str::to_string))
-                .collect();
-            (*path, set)
+    let pages: Vec<Scanned> = site
+        .files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            let html = Html::parse_document(&String::from_utf8_lossy(&f.bytes));
+            Scanned {
+                path: f.path.as_str(),
+                ids: (html.select(&ids))
+                    .filter_map(|e| e.value().attr("id").map(str::to_string))
+                    .collect(),
+                // Its links are absolute, for any URL it is served at.
+                links: if f.path == "404.html" {
+                    Vec::new()
+                } else {
+                    (html.select(&links))
+                        .filter_map(|e| {
+                            let value = e.value();
+                            value.attr("href").or_else(|| value.attr("src"))
+                        })
+                        .map(str::to_string)
+                        .collect()
+                },
+            }
         })
         .collect();
-    for (path, html) in &pages {
-        if *path == "404.html" {
-            // Its links are absolute, for any URL it is served at.
-            continue;
-        }
-        for element in html.select(&links) {
-            let value = element.value();
-            let Some(target) = value.attr("href").or_else(|| value.attr("src")) else {
-                continue;
-            };
-            if let Some(problem) = broken(path, target, &files, &anchors) {
+    let mut files: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
+    files.extend(site.copies.iter().map(|(p, _)| p.as_str()));
+    let anchors: HashMap<&str, &HashSet<String>> = pages.iter().map(|p| (p.path, &p.ids)).collect();
+    for page in &pages {
+        for target in &page.links {
+            if let Some(problem) = broken(page.path, target, &files, &anchors) {
                 diags.error(
-                    &Loc::file(&format!("<output>/{path}")),
+                    &Loc::file(&format!("<output>/{}", page.path)),
                     format!("broken link `{target}`: {problem}"),
                     Some(
                         "fix the reference in the content or template that produces this link"
@@ -66,7 +75,7 @@ fn broken(
     from: &str,
     target: &str,
     files: &HashSet<&str>,
-    anchors: &HashMap<&str, HashSet<String>>,
+    anchors: &HashMap<&str, &HashSet<String>>,
 ) -> Option<String> {
     if target.contains("://") || target.starts_with("mailto:") || target.starts_with("//") {
         return None;

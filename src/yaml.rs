@@ -139,6 +139,13 @@ pub fn parse_tree(text: &str) -> Result<Node, YamlError> {
     // Non-finite numbers and repeated keys are reported by `from_node`, at the record.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    // The default budget (250,000 nodes) stops a file of about 30,000 claims, a normal way to
+    // write a large briefing. Without aliases a file cannot hold more nodes than bytes, nor
+    // more than a few events per byte; aliases keep their own caps.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(text.len().saturating_mul(4));
+    options.budget = Some(budget);
     let tree: Spanned<Tree> =
         serde_saphyr::from_str_with_options(text, options).map_err(syntax_error)?;
     Ok(node(tree, text))
@@ -586,6 +593,26 @@ mod tests {
     struct Tag {
         name: String,
         source: String,
+    }
+
+    #[test]
+    fn a_large_file_is_within_budget_and_aliases_are_still_capped() {
+        // 60,000 records of two fields: 300,000 nodes, past the default budget.
+        let text: String = (0..60_000)
+            .map(|i| format!("- id: r{i}\n  name: n\n"))
+            .collect();
+        let tree = parse_tree(&text).expect("a large file parses");
+        assert!(matches!(&tree.value, Value::Seq(items) if items.len() == 60_000));
+        // Aliases expanding into far more nodes than bytes are refused.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 0..8 {
+            let prev = (b'a' + level) as char;
+            let next = (b'a' + level + 1) as char;
+            bomb += &format!(
+                "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            );
+        }
+        assert!(parse_tree(&bomb).is_err(), "an alias bomb is refused");
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct RawBriefing {
     pub records: RawRecordFile,
     pub pages: Vec<RawPage>,
     pub failed: Failed,
+    /// Per file, the byte offset where each line starts: computed once, so that a record's
+    /// text is found without scanning its file from the top (a file of 10,000 records).
+    line_starts: Vec<Vec<usize>>,
 }
 
 impl RawBriefing {
@@ -72,13 +75,32 @@ impl RawBriefing {
         }
     }
 
+    /// Adds a file, with its line index.
+    fn push_file(&mut self, file: &SourceFile) -> usize {
+        self.files.push(file.clone());
+        self.line_starts.push(line_starts(&file.text));
+        self.files.len() - 1
+    }
+
     /// The YAML text of the record at `pos`, dedented, for display.
     pub fn record_text(&self, pos: &RecordPos) -> String {
         let text = &self.files[pos.file].text;
-        let lines: Vec<&str> = text
-            .lines()
-            .skip(pos.first.saturating_sub(1))
-            .take((pos.last + 1).saturating_sub(pos.first))
+        let computed;
+        let starts = match self.line_starts.get(pos.file) {
+            Some(starts) => starts,
+            None => {
+                computed = line_starts(text);
+                &computed
+            }
+        };
+        let first = pos.first.saturating_sub(1).min(starts.len());
+        let last = pos.last.min(starts.len()).max(first);
+        let lines: Vec<&str> = (first..last)
+            .map(|i| {
+                let end = starts.get(i + 1).map_or(text.len(), |&next| next - 1);
+                let line = &text[starts[i]..end];
+                line.strip_suffix('\r').unwrap_or(line)
+            })
             .collect();
         let indent = lines
             .iter()
@@ -95,13 +117,24 @@ impl RawBriefing {
     }
 }
 
+/// The byte offset of the start of each line of `text`, as `str::lines` counts them (no line
+/// after a final newline).
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    if !text.is_empty() {
+        starts.push(0);
+    }
+    starts
+        .extend((text.match_indices('\n').map(|(i, _)| i + 1)).filter(|&start| start < text.len()));
+    starts
+}
+
 /// Parses every loaded file; problems go to `diags`, and what parsed is kept.
 pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     let mut raw = RawBriefing::default();
     // The config first: it declares the kinds whose record lists the record files may hold.
     if let Some(file) = &loaded.config {
-        let index = raw.files.len();
-        raw.files.push(file.clone());
+        let index = raw.push_file(file);
         let parsed = yaml::parse_tree(&file.text).and_then(|tree| {
             let config = match tree.value {
                 yaml::Value::Null => RawConfig::default(),
@@ -118,13 +151,11 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
         }
     }
     for file in &loaded.records {
-        let index = raw.files.len();
-        raw.files.push(file.clone());
+        let index = raw.push_file(file);
         parse_record_file(file, index, &mut raw, diags);
     }
     for file in &loaded.pages {
-        let index = raw.files.len();
-        raw.files.push(file.clone());
+        let index = raw.push_file(file);
         if let Some(page) = parse_page(file, index, diags) {
             raw.pages.push(page);
         }
@@ -444,6 +475,45 @@ mod tests {
         assert_eq!((claims[1].pos.first, claims[1].pos.last), (8, 12));
         let source = claims[1].pos.field("source").expect("source");
         assert_eq!((source.line, source.col), (11, 13));
+    }
+
+    #[test]
+    fn record_text_is_each_records_own_lines() {
+        let text = "countries:\r\n  - id: a\r\n    name: q\r\n\r\n  - id: b\n    name: r\n  - id: c\n    name: s";
+        let f = file("c.yaml", text);
+        let loaded = Loaded {
+            records: vec![f.clone()],
+            ..Loaded::default()
+        };
+        let raw = parse(&loaded, &mut Diagnostics::new());
+        let texts: Vec<String> = raw
+            .records
+            .countries
+            .iter()
+            .map(|c| raw.record_text(&c.pos))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "- id: a\n  name: q\n",
+                "- id: b\n  name: r\n",
+                "- id: c\n  name: s\n"
+            ]
+        );
+        // Without the index (a briefing built by hand) the text is the same.
+        let bare = RawBriefing {
+            files: vec![f],
+            ..RawBriefing::default()
+        };
+        let again: Vec<String> = raw
+            .records
+            .countries
+            .iter()
+            .map(|c| bare.record_text(&c.pos))
+            .collect();
+        assert_eq!(again, texts);
+        assert_eq!(line_starts("a\n\nb\n"), [0, 2, 3]);
+        assert!(line_starts("").is_empty());
     }
 
     #[test]

@@ -355,13 +355,26 @@ pub fn agreement<'a>(
     href: impl Fn(&'a DiscLink) -> Href<'a>,
 ) -> Option<Agreement<'a>> {
     let model = ctx.model;
-    let sources: Vec<EntityId> = (0..model.entities.len())
-        .map(EntityId)
-        .filter(|e| model.entity(*e).kind == EntityKind::Source)
-        .collect();
-    let rows: Vec<Row> = (ctx.analysis.discrepancies.iter())
+    let flagged: Vec<(&Discrepancy, &'a DiscLink)> = (ctx.analysis.discrepancies.iter())
         .zip(links)
         .filter(|(d, _)| d.severity() == Some(Severity::Flag))
+        .collect();
+    // Only the sources that give a reading of some flag: a column of silent cells says
+    // nothing, and with a source per article it would make the matrix grow with the square
+    // of the briefing.
+    let mut involved = vec![false; model.entities.len()];
+    for (d, _) in &flagged {
+        for s in d.readings.iter().flat_map(|r| &r.sources) {
+            if let Some(seen) = involved.get_mut(s.0) {
+                *seen = true;
+            }
+        }
+    }
+    let sources: Vec<EntityId> = (0..model.entities.len())
+        .map(EntityId)
+        .filter(|e| involved[e.0] && model.entity(*e).kind == EntityKind::Source)
+        .collect();
+    let rows: Vec<Row> = (flagged.into_iter())
         .map(|(d, link)| Row {
             number: link.number,
             title: &link.title,

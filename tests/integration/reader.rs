@@ -226,6 +226,33 @@ fn the_claims_index_groups_by_subject_and_property() {
     assert_eq!(nav, ["#subject--osterlich", "#subject--ruritania"]);
 }
 
+#[test]
+fn matrix_has_no_column_for_a_source_no_flag_involves() {
+    let fixture = with_single_reading();
+    fixture.write(
+        "content/delta.yaml",
+        "sources:\n  - id: delta\n    outlet: Delta Post\n    title: Nothing disputed\n",
+    );
+    let site = fixture.build();
+    let page = site.html("discrepancies/index.html");
+    let columns = texts(&page, "table.agreement thead th");
+    assert_eq!(
+        columns,
+        [
+            "Disagreement",
+            "Alpha Daily",
+            "Beta Wire",
+            "Widget production begins"
+        ]
+    );
+    // Every row has a cell per column, no more.
+    assert!(matrix(&page).iter().all(|row| row.len() == 3));
+    assert!(
+        site.exists("sources/delta.html"),
+        "the source itself is listed"
+    );
+}
+
 /// The matrix's symbols, row by row.
 fn matrix(page: &Html) -> Vec<Vec<String>> {
     select(page, "table.agreement tbody tr")
