@@ -341,9 +341,17 @@ pub struct LegendItem {
 pub struct Agreement<'a> {
     pub columns: Vec<Column>,
     pub rows: Vec<Row<'a>>,
+    /// When more sources than [`MAX_COLUMNS`] give readings of flags: how many (and no
+    /// columns, rows or legend).
+    pub omitted: usize,
+    /// [`MAX_COLUMNS`], for the sentence that says so.
+    pub max_columns: usize,
     /// The stances that occur, for the legend.
     pub legend: Vec<LegendItem>,
 }
+
+/// The most sources (columns) the matrix is drawn with.
+pub const MAX_COLUMNS: usize = 30;
 
 /// Sources (columns) against the discrepancies shown as flags (rows; soft and dismissed
 /// findings are not disagreements and have no row), each row titled by its link in `links`
@@ -374,6 +382,17 @@ pub fn agreement<'a>(
         .map(EntityId)
         .filter(|e| involved[e.0] && model.entity(*e).kind == EntityKind::Source)
         .collect();
+    // Beyond a readable width the matrix is not drawn (it would grow as flags times sources);
+    // the cards list every reading by source.
+    if sources.len() > MAX_COLUMNS {
+        return (!flagged.is_empty()).then(|| Agreement {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            legend: Vec::new(),
+            omitted: sources.len(),
+            max_columns: MAX_COLUMNS,
+        });
+    }
     let rows: Vec<Row> = (flagged.into_iter())
         .map(|(d, link)| Row {
             number: link.number,
@@ -423,6 +442,8 @@ pub fn agreement<'a>(
             .collect(),
         rows,
         legend,
+        omitted: 0,
+        max_columns: MAX_COLUMNS,
     })
 }
 
@@ -468,6 +489,41 @@ mod tests {
             verdict: None,
             resolution: crate::model::Resolution::Confirmed,
         }
+    }
+
+    /// The matrix of a briefing where `n` sources each give Finland another size.
+    fn matrix_of(n: usize) -> (usize, usize) {
+        let mut records =
+            String::from("countries:\n  - id: finland\n    name: Finland\nsources:\n");
+        let mut claims = String::from("claims:\n");
+        for i in 0..n {
+            records.push_str(&format!("  - id: s{i}\n    title: Report {i}\n"));
+            claims.push_str(&format!(
+                "  - id: c{i}\n    subject: finland\n    property: size\n    value: v{i}\n    source: s{i}\n    quote: v{i}\n"
+            ));
+        }
+        let overview = [("content/index.md", "---\ntitle: T\n---\nText.\n")];
+        let (model, _) = crate::resolve::model_of_text(
+            &[("content/e.yaml", &records), ("content/c.yaml", &claims)],
+            &overview,
+        );
+        let analysis = crate::analyse::analyse(&model);
+        let ctx = Ctx {
+            model: &model,
+            analysis: &analysis,
+        };
+        let links: Vec<DiscLink> = (analysis.discrepancies.iter().enumerate())
+            .map(|(i, d)| views::disc_link(&ctx, i, d))
+            .collect();
+        let matrix = agreement(&ctx, &links, |l| Href::site(l.url.as_str())).expect("a flag");
+        (matrix.columns.len(), matrix.omitted)
+    }
+
+    #[test]
+    fn the_matrix_is_not_drawn_beyond_a_readable_width() {
+        assert_eq!(matrix_of(3), (3, 0));
+        assert_eq!(matrix_of(MAX_COLUMNS), (MAX_COLUMNS, 0));
+        assert_eq!(matrix_of(MAX_COLUMNS + 1), (0, MAX_COLUMNS + 1));
     }
 
     fn day(year: i32, month: u8, day: u8) -> Option<Date> {
