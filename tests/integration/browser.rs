@@ -182,6 +182,15 @@ async fn js(client: &Client, script: &str, args: Vec<serde_json::Value>) -> serd
     client.execute(script, args).await.expect("run script")
 }
 
+/// Waits for a popover to open (`what` names it in a timeout) and returns its text, lower case.
+async fn open_popover_text(client: &Client, what: &str) -> String {
+    wait_js(client, what, "return !!document.querySelector('.popover')").await;
+    js(client, POPOVER, vec![]).await["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
 /// Polls `script` (which returns a boolean) until true; returns how long it took.
 async fn wait_js(client: &Client, what: &str, script: &str) -> Duration {
     let started = Instant::now();
@@ -825,16 +834,7 @@ fn a_preview_opens_on_focus_of_an_entity_link() {
         .await;
         // A claim link previews its value, quote and source.
         hover(&c, "main a.ref-claim[href$='claims/beta-start-2023.html']").await;
-        wait_js(
-            &c,
-            "the claim preview",
-            "return !!document.querySelector('.popover')",
-        )
-        .await;
-        let text = js(&c, POPOVER, vec![]).await["text"]
-            .as_str()
-            .unwrap_or_default()
-            .to_lowercase();
+        let text = open_popover_text(&c, "the claim preview").await;
         assert!(
             text.contains("claim") && text.contains("beta wire"),
             "{text}"
@@ -844,16 +844,7 @@ fn a_preview_opens_on_focus_of_an_entity_link() {
         c.goto(&country).await.expect("open the country");
         h1(&c).await;
         focus(&c, "li#claim-beta-start-2023 sup.fm a").await;
-        wait_js(
-            &c,
-            "the marker's popover",
-            "return !!document.querySelector('.popover')",
-        )
-        .await;
-        let text = js(&c, POPOVER, vec![]).await["text"]
-            .as_str()
-            .unwrap_or_default()
-            .to_lowercase();
+        let text = open_popover_text(&c, "the marker's popover").await;
         assert!(
             text.contains("also part of ⚑3 self-contradiction"),
             "{text}"

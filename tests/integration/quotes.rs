@@ -381,23 +381,9 @@ fn bundled_briefing_without_documents_matches_its_lock() {
 #[test]
 fn bundled_briefing_pages_are_all_reachable_from_the_overview() {
     use std::collections::{BTreeSet, VecDeque};
-    use std::process::Command;
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().expect("temporary folder");
-    let site = out.path().join("site");
-    let run = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("build")
-        .arg(root)
-        .arg("--output")
-        .arg(&site)
-        .output()
-        .expect("run dossier");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let (_out, built) = crate::support::bundled_site();
+    let site = built.root.clone();
     let all: BTreeSet<String> = walkdir::WalkDir::new(&site)
         .into_iter()
         .filter_map(Result::ok)
