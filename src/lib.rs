@@ -28,7 +28,7 @@ use config::BaseUrl;
 use diag::Diagnostics;
 use error::Result;
 use model::Model;
-use render::Site;
+use render::{Discard, Sink, Site};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -49,14 +49,16 @@ pub struct Compiled {
     pub diags: Diagnostics,
 }
 
-/// Runs load, parse, resolve, analyse and render. Content problems are in `diags`;
-/// `Err` is for operational failures (no content folder, unreadable root).
-pub fn compile(options: &Options) -> Result<Compiled> {
-    compile_with(options, false)
+/// Runs load, parse, resolve, analyse and render into `sink` (into nothing when the
+/// content has errors: render still reports the templates' own). Content problems are in
+/// `diags`; `Err` is for operational failures (no content folder, unreadable root, a file the
+/// sink could not take).
+pub fn compile(options: &Options, sink: &dyn Sink) -> Result<Compiled> {
+    compile_with(options, false, sink)
 }
 
 /// [`compile`]; for `check`, a missing `documents:` folder is an error.
-fn compile_with(options: &Options, checking: bool) -> Result<Compiled> {
+fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Compiled> {
     let mut diags = Diagnostics::new();
     let loaded = load::load(&options.root, &mut diags)?;
     let raw = parse::parse(&loaded, &mut diags);
@@ -73,7 +75,14 @@ fn compile_with(options: &Options, checking: bool) -> Result<Compiled> {
         model: &model,
         analysis: &analysis,
     };
-    let site = render::render(&ctx, &loaded.templates, &loaded.static_files, &mut diags);
+    let sink = if diags.has_errors() { &Discard } else { sink };
+    let site = render::render(
+        &ctx,
+        &loaded.templates,
+        &loaded.static_files,
+        sink,
+        &mut diags,
+    )?;
     Ok(Compiled {
         model,
         analysis,
@@ -86,20 +95,34 @@ fn compile_with(options: &Options, checking: bool) -> Result<Compiled> {
 /// written when the content has errors, or when [`output_dir`] refuses the output.
 pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     let out = output_dir(&options.root, output)?;
-    let compiled = compile(options)?;
-    if !compiled.diags.has_errors() {
-        write::write(&compiled.site, &out)?;
+    let (compiled, stage) = build_staged(options, &out)?;
+    if let Some(stage) = stage {
+        stage.swap()?;
     }
     Ok(compiled)
 }
 
-/// Runs the whole pipeline and checks the rendered site's internal links. It writes nothing
-/// but `content/verified.lock`, when it passes and the quotes verified against the documents
-/// changed ([`resolve::Verification::save`]).
+/// Renders the site into a staging folder beside `out`, as each page is made: the new site,
+/// complete and ready for [`write::Stage::swap`], unless the build has errors (its folder is
+/// then deleted).
+pub fn build_staged(options: &Options, out: &Path) -> Result<(Compiled, Option<write::Stage>)> {
+    let stage = write::stage(out)?;
+    let compiled = compile(options, &stage)?;
+    if compiled.diags.has_errors() {
+        return Ok((compiled, None));
+    }
+    stage.complete(&compiled.site)?;
+    Ok((compiled, Some(stage)))
+}
+
+/// Runs the whole pipeline and checks the rendered site's internal links, page by page as
+/// render makes them. It writes nothing but `content/verified.lock`, when it passes and the
+/// quotes verified against the documents changed ([`resolve::Verification::save`]).
 pub fn check(options: &Options) -> Result<Compiled> {
-    let mut compiled = compile_with(options, true)?;
+    let scanner = linkcheck::Scanner::new();
+    let mut compiled = compile_with(options, true, &scanner)?;
     if !compiled.diags.has_errors() {
-        linkcheck::check(&compiled.site, &mut compiled.diags);
+        scanner.report(&compiled.site, &mut compiled.diags);
     }
     if !compiled.diags.has_errors() {
         compiled.model.config.verification.save(&options.root)?;

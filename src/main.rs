@@ -2,6 +2,11 @@
 //! codes (0 success, 1 content errors, 2 usage or operational failure). With no subcommand it
 //! serves the current folder.
 
+/// mimalloc: against glibc's allocator, a fifth less CPU and half the peak memory on a
+/// large briefing (its per-thread arenas fragment far less; see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -218,11 +223,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// The HTML pages of a built site.
 fn pages(c: &Compiled) -> usize {
-    c.site
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count()
+    c.site.files.iter().filter(|f| f.ends_with(".html")).count()
 }
 
 /// Prints the diagnostics and a summary; returns the exit code.

@@ -14,7 +14,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result, read_err, write_err};
-use crate::render::Site;
+use crate::render::{OutputFile, Sink, Site};
 
 /// A file Dossier leaves in every output folder, so it never replaces a folder it did not make.
 pub const MARKER: &str = ".dossier-output";
@@ -31,13 +31,10 @@ const OLD: &str = "old";
 /// The briefing's source folders: an output inside one would be read back as sources.
 const SOURCES: [&str; 3] = ["content", "templates", "static"];
 
-/// Writes `site` to `out` atomically.
-pub fn write(site: &Site, out: &Path) -> Result<()> {
-    stage(site, out)?.swap().map(drop)
-}
-
-/// A complete new site, written beside the output and not yet in place.
-pub struct Staged {
+/// A new site being written into a fresh folder beside the output, file by file as render
+/// makes them ([`Sink`]), and not yet in place: [`Stage::swap`] puts it there. Dropped
+/// before the swap, it is deleted and the output is left as it was.
+pub struct Stage {
     staging: Staging,
     /// The path as the caller gave it, resolved again just before the swap.
     requested: PathBuf,
@@ -45,7 +42,7 @@ pub struct Staged {
     out: PathBuf,
 }
 
-/// The previous output, moved aside by [`Staged::swap`]: deleted when dropped, so a server can
+/// The previous output, moved aside by [`Stage::swap`]: deleted when dropped, so a server can
 /// let requests through before the deletion.
 pub struct Retired {
     _staging: Staging,
@@ -170,9 +167,9 @@ pub fn check_output(out: &Path, root: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Writes `site` into a fresh folder beside `out`, after checking `out` and deleting the
+/// Starts a new site in a fresh folder beside `out`, after checking `out` and deleting the
 /// staging folders that interrupted builds left there.
-pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
+pub fn stage(out: &Path) -> Result<Stage> {
     let resolved = resolve(out)?;
     check_output(&resolved, None)?;
     let parent = existing_parent(&resolved)?;
@@ -182,31 +179,42 @@ pub fn stage(site: &Site, out: &Path) -> Result<Staged> {
     let prefix = format!(".{name}.building-");
     remove_stale(parent, &prefix);
     let staging = Staging::create(parent, &prefix)?;
-    let root = staging.dir.join(SITE);
-    site.files.par_iter().try_for_each(|f| {
-        let path = root.join(&f.path);
-        create_parent(&path)?;
-        fs::write(&path, &f.bytes).map_err(write_err(&path))
-    })?;
-    site.copies.par_iter().try_for_each(|(rel, from)| {
-        let path = root.join(rel);
-        create_parent(&path)?;
-        fs::copy(from, &path).map(|_| ()).map_err(read_err(from))
-    })?;
-    let marker = root.join(MARKER);
-    fs::write(
-        &marker,
-        "Written by dossier build; replaced whole by the next build.\n",
-    )
-    .map_err(write_err(&marker))?;
-    Ok(Staged {
+    fs::create_dir(staging.dir.join(SITE)).map_err(write_err(&staging.dir))?;
+    Ok(Stage {
         staging,
         requested: out.to_path_buf(),
         out: resolved,
     })
 }
 
-impl Staged {
+impl Sink for Stage {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        let path = self.staging.dir.join(SITE).join(&file.path);
+        create_parent(&path)?;
+        fs::write(&path, &file.bytes).map_err(write_err(&path))
+    }
+}
+
+impl Stage {
+    /// Copies `site`'s files that are copied as they are and marks the folder as a build:
+    /// the last step before [`Stage::swap`].
+    pub fn complete(&self, site: &Site) -> Result<()> {
+        let root = self.staging.dir.join(SITE);
+        site.copies.par_iter().try_for_each(|(rel, from)| {
+            let path = root.join(rel);
+            create_parent(&path)?;
+            fs::copy(from, &path).map(|_| ()).map_err(read_err(from))
+        })?;
+        let marker = root.join(MARKER);
+        fs::write(
+            &marker,
+            "Written by dossier build; replaced whole by the next build.\n",
+        )
+        .map_err(write_err(&marker))
+    }
+}
+
+impl Stage {
     /// Checks the output again (it may have changed while the site was written), then puts the
     /// new site in place: one atomic exchange where the file system can, else two renames.
     /// On failure the staging folder is deleted and the output is left as it was.

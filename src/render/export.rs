@@ -123,6 +123,9 @@ struct DiscOut<'a> {
     best: Option<&'a str>,
 }
 
+/// Where `facts.json` is written.
+pub const PATH: &str = "facts.json";
+
 /// Builds `facts.json`.
 pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
     let model = ctx.model;
@@ -146,7 +149,7 @@ pub fn facts_json(ctx: &Ctx, links: &[DiscLink]) -> Result<OutputFile, Error> {
     let bytes = serde_json::to_vec_pretty(&facts)
         .map_err(|e| Error::Other(format!("cannot serialise facts.json: {e}")))?;
     Ok(OutputFile {
-        path: "facts.json".into(),
+        path: PATH.into(),
         bytes,
     })
 }

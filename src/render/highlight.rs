@@ -4,15 +4,14 @@
 //! remembered by a hash of the language and the code (a bounded cache; it changes nothing but
 //! the time, since the output depends on the two alone).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use sha2::{Digest, Sha256};
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
@@ -73,96 +72,23 @@ fn highlight_uncached(code: &str, lang: &str) -> String {
     let syntax = SYNTAXES
         .find_syntax_by_token(lang)
         .unwrap_or_else(|| SYNTAXES.find_syntax_plain_text());
-    let mut state = ParseState::new(syntax);
-    let mut scopes = ScopeStack::new();
-    let mut html = String::with_capacity(code.len() * 4);
-    let mut open_spans: isize = 0;
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
     for line in LinesWithEndings::from(code) {
-        let Some((fragment, delta)) = line_html(&mut state, &mut scopes, line) else {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return format!(
                 "<pre class=\"code\"><code>{}</code></pre>",
                 super::esc(code)
             );
-        };
-        html.push_str(&fragment);
-        open_spans += delta;
-    }
-    // What syntect's `ClassedHTMLGenerator::finalize` does.
-    for _ in 0..open_spans {
-        html.push_str("</span>");
+        }
     }
     let lang_class = super::esc(lang);
-    format!("<pre class=\"code\" data-lang=\"{lang_class}\"><code>{html}</code></pre>")
-}
-
-thread_local! {
-    /// Lines already highlighted, by the parser's state before them: a line's HTML and the state
-    /// after it depend on that state and the line alone, and the records Dossier shows repeat
-    /// many lines (`property: figure`, `source: …`) in the same state. One per thread: a parser
-    /// state holds the regex engine's match registers, which stay on their thread.
-    static LINES: RefCell<LineMemo> = RefCell::default();
-}
-
-/// At most this many distinct parser states are remembered (a record's YAML has a handful);
-/// a line in another state is highlighted without the memo.
-const MAX_STATES: usize = 64;
-
-#[derive(Default)]
-struct LineMemo {
-    states: Vec<(ParseState, ScopeStack)>,
-    /// Per state (index into `states`): line → its HTML, its span delta, the state after it.
-    lines: Vec<HashMap<String, (String, isize, usize)>>,
-    bytes: usize,
-}
-
-impl LineMemo {
-    /// The index of this state, remembered if there is room.
-    fn state_id(&mut self, state: &ParseState, scopes: &ScopeStack) -> Option<usize> {
-        if let Some(i) = (self.states.iter()).position(|(p, s)| p == state && s == scopes) {
-            return Some(i);
-        }
-        if self.states.len() >= MAX_STATES {
-            return None;
-        }
-        self.states.push((state.clone(), scopes.clone()));
-        self.lines.push(HashMap::new());
-        Some(self.states.len() - 1)
-    }
-}
-
-/// One line's HTML and span delta (as `ClassedHTMLGenerator` makes them), advancing `state`
-/// and `scopes`; `None` when syntect fails.
-fn line_html(
-    state: &mut ParseState,
-    scopes: &mut ScopeStack,
-    line: &str,
-) -> Option<(String, isize)> {
-    let hit = LINES.with_borrow_mut(|memo| {
-        let id = memo.state_id(state, scopes)?;
-        let (html, delta, next) = memo.lines[id].get(line)?;
-        let (html, delta, next) = (html.clone(), *delta, *next);
-        (*state, *scopes) = memo.states[next].clone();
-        Some((html, delta))
-    });
-    if hit.is_some() {
-        return hit;
-    }
-    let before = (state.clone(), scopes.clone());
-    let ops = state.parse_line(line, &SYNTAXES).ok()?;
-    let (html, delta) = line_tokens_to_classed_spans(line, &ops, STYLE, scopes).ok()?;
-    LINES.with_borrow_mut(|memo| {
-        if memo.bytes + html.len() + line.len() > CACHE_BYTES {
-            *memo = LineMemo::default();
-        }
-        if let (Some(from), Some(next)) = (
-            memo.state_id(&before.0, &before.1),
-            memo.state_id(state, scopes),
-        ) {
-            memo.bytes += html.len() + line.len();
-            memo.lines[from].insert(line.to_string(), (html.clone(), delta, next));
-        }
-    });
-    Some((html, delta))
+    format!(
+        "<pre class=\"code\" data-lang=\"{lang_class}\"><code>{}</code></pre>",
+        generator.finalize()
+    )
 }
 
 /// The stylesheet for highlighted code: the light theme, and the dark one under
@@ -270,51 +196,12 @@ mod tests {
         let code = "id: cached-once\nname: Cached\n";
         let first = highlight(code, "yaml");
         assert_eq!(first, highlight_uncached(code, "yaml"));
-        assert_eq!(first, with_syntect_generator(code, "yaml"));
         assert_eq!(highlight(code, "yaml"), first);
         // The language is part of the key.
         assert_ne!(highlight(code, "no-such-lang"), first);
         let c = cache();
         assert!(c.bytes <= CACHE_BYTES);
         assert_eq!(c.bytes, c.blocks.values().map(String::len).sum::<usize>());
-    }
-
-    /// The HTML syntect's own generator makes, which `highlight_uncached` reproduces line by line.
-    fn with_syntect_generator(code: &str, lang: &str) -> String {
-        let syntax = SYNTAXES
-            .find_syntax_by_token(lang)
-            .expect("a known language");
-        let mut generator =
-            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
-        for line in LinesWithEndings::from(code) {
-            generator
-                .parse_html_for_line_which_includes_newline(line)
-                .expect("highlights");
-        }
-        format!(
-            "<pre class=\"code\" data-lang=\"{lang}\"><code>{}</code></pre>",
-            generator.finalize()
-        )
-    }
-
-    #[test]
-    fn remembered_lines_give_what_syntect_gives() {
-        // The same lines in other blocks and other states: a string spanning lines, a list.
-        let blocks = [
-            ("a: \"x\n  y\"\nsource: s\n", "yaml"),
-            ("- id: b\n  source: s\n  quote: \"open\n", "yaml"),
-            ("source: s\n- id: c\n  source: s\n", "yaml"),
-            ("fn main() {\n    let s = \"a\n\";\n}\n", "rust"),
-        ];
-        for _ in 0..2 {
-            for (code, lang) in blocks {
-                assert_eq!(
-                    highlight_uncached(code, lang),
-                    with_syntect_generator(code, lang),
-                    "{code}"
-                );
-            }
-        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::analyse::Analysis;
-use crate::diag::{Diagnostics, Loc};
+use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::load::SourceFile;
 use crate::model::Model;
@@ -40,7 +40,7 @@ pub struct Ctx<'a> {
     pub analysis: &'a Analysis,
 }
 
-/// A file of the output, in memory.
+/// A file of the output, in memory until its [`Sink`] takes it.
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     /// Relative to the output folder, `/`-separated.
@@ -48,10 +48,36 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// The rendered site: files in memory, and files to copy as they are.
+/// Where render puts each file as soon as it is made, from any of its threads: the write
+/// stage's staging folder, the link checker, or nowhere. No page is held after it is made.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Error>;
+
+    /// Whether the sink uses a generated file that is not a page (`facts.json`, the search
+    /// index, the previews): one it does not use is not made, only its path remembered.
+    fn wants(&self, _path: &str) -> bool {
+        true
+    }
+}
+
+/// A sink that drops every file: render for its diagnostics alone.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn wants(&self, _path: &str) -> bool {
+        false
+    }
+}
+
+/// What render made: the paths of the files it put in the sink (sorted), and the files to
+/// copy as they are.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub files: Vec<OutputFile>,
+    pub files: Vec<String>,
     pub copies: Vec<(String, PathBuf)>,
 }
 
@@ -80,26 +106,14 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Renders the whole site. Template problems become diagnostics; so, until the caller takes
-/// [`render_site`]'s operational errors, does a file that cannot be serialised.
+/// Renders the whole site into `sink`. Template problems become diagnostics (and an empty
+/// site); `Err` is for a file the sink could not take or that could not be serialised.
+/// The pages render in parallel with the generated files (facts, search index, previews).
 pub fn render(
     ctx: &Ctx,
     overrides: &[SourceFile],
     static_files: &[(String, PathBuf)],
-    diags: &mut Diagnostics,
-) -> Site {
-    render_site(ctx, overrides, static_files, diags).unwrap_or_else(|err| {
-        diags.error(&Loc::file("render"), err.to_string(), None);
-        Site::default()
-    })
-}
-
-/// Renders the whole site. Template problems become diagnostics (and an empty site); `Err`
-/// is for a generated file that cannot be serialised.
-pub fn render_site(
-    ctx: &Ctx,
-    overrides: &[SourceFile],
-    static_files: &[(String, PathBuf)],
+    sink: &dyn Sink,
     diags: &mut Diagnostics,
 ) -> Result<Site, Error> {
     let Some(tera) = theme::templates(overrides, diags) else {
@@ -114,20 +128,30 @@ pub fn render_site(
         }
     };
     let views = Views::build(&core);
-    let results: Vec<Result<OutputFile, tera::Error>> = jobs::routes(ctx.model)
-        .into_par_iter()
-        .map(|route| jobs::render(&views, route))
-        .collect();
-    let mut site = Site::default();
-    for result in results {
-        match result {
-            Ok(file) => site.files.push(file),
-            Err(err) => site::report(&err, overrides, &mut seen, diags),
-        }
+    let out = site::Out::new(sink);
+    let (failed, generated) = rayon::join(
+        || {
+            jobs::routes(ctx.model)
+                .into_par_iter()
+                .map(|route| match jobs::render(&views, route) {
+                    Ok(file) => out.put(file).map(|()| None),
+                    Err(err) => Ok(Some(err)),
+                })
+                .collect::<Result<Vec<_>, Error>>()
+        },
+        || site::generated(&views, static_files, &out),
+    );
+    for err in failed?.into_iter().flatten() {
+        site::report(&err, overrides, &mut seen, diags);
     }
-    site.files.extend(site::generated(&views, static_files)?);
-    site.files.extend(site::builtin_static(static_files));
-    site::check_output_paths(&site.files, static_files, diags);
-    site.copies = static_files.to_vec();
-    Ok(site)
+    generated?;
+    for file in site::builtin_static(static_files) {
+        out.put(file)?;
+    }
+    let files = out.paths();
+    site::check_output_paths(&files, static_files, diags);
+    Ok(Site {
+        files,
+        copies: static_files.to_vec(),
+    })
 }

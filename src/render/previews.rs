@@ -3,10 +3,12 @@
 //! (`previews.js`, a map from site-relative URL to preview, like `search-index.js`), so the
 //! pages carry no per-page data and the links work unchanged without JavaScript.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::shared::Core;
-use super::views::{DiscLink, Link, script_safe_json};
+use super::views::{DiscLink, Link, script_json_into};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
 use crate::analyse::Severity;
 use crate::error::Error;
@@ -64,15 +66,9 @@ struct Preview {
 pub fn file(core: &Core) -> Result<OutputFile, Error> {
     let ctx = core.ctx;
     let model = ctx.model;
-    let mut map = serde_json::Map::new();
-    let mut put = |url: String, p: Preview| -> Result<(), Error> {
-        let value = serde_json::to_value(p)
-            .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
-        map.insert(url, value);
-        Ok(())
-    };
+    let mut map = BTreeMap::new();
     for e in 0..model.entities.len() {
-        put(urls::entity(model, EntityId(e)), entity(ctx, EntityId(e)))?;
+        map.insert(urls::entity(model, EntityId(e)), entity(ctx, EntityId(e)));
     }
     for c in &core.claims {
         let counts = match (c.discrepancies.len(), c.uncorroborated) {
@@ -90,7 +86,7 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
             ds: others(&c.discrepancies),
             ..Preview::default()
         };
-        put(c.url.clone(), preview)?;
+        map.insert(c.url.clone(), preview);
     }
     for d in &core.disc_views {
         let link = &d.link;
@@ -111,12 +107,15 @@ pub fn file(core: &Core) -> Result<OutputFile, Error> {
             v: d.verdict.clone(),
             ..Preview::default()
         };
-        put(link.url.clone(), preview)?;
+        map.insert(link.url.clone(), preview);
     }
-    let json = script_safe_json(&serde_json::Value::Object(map));
+    let mut bytes = b"window.DOSSIER_PREVIEWS = ".to_vec();
+    script_json_into(&mut bytes, &map)
+        .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
+    bytes.extend_from_slice(b";\n");
     Ok(OutputFile {
         path: PATH.into(),
-        bytes: format!("window.DOSSIER_PREVIEWS = {json};\n").into_bytes(),
+        bytes,
     })
 }
 

@@ -11,12 +11,13 @@
 //! `Šiauliai` and the other way round.
 
 use elasticlunr::{Index, IndexBuilder};
+use rayon::prelude::*;
 use scraper::{ElementRef, Html};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use super::shared::Views;
-use super::views::{ClaimView, DiscrepancyView, EntityView, script_safe_json};
+use super::views::{ClaimView, DiscrepancyView, EntityView, script_json_into};
 use super::{OutputFile, markdown, urls};
 use crate::error::Error;
 
@@ -51,6 +52,9 @@ struct SearchIndex {
     index: Index,
 }
 
+/// Where the index is written.
+pub const PATH: &str = "search-index.js";
+
 /// Builds `search-index.js`.
 pub fn index(v: &Views) -> Result<OutputFile, Error> {
     let docs = documents(v);
@@ -67,11 +71,13 @@ pub fn index(v: &Views) -> Result<OutputFile, Error> {
         docs: docs.into_iter().map(|d| (d.url, d.kind)).collect(),
         index,
     };
-    let json = serde_json::to_value(&out)
-        .map_err(|e| Error::Other(format!("cannot serialise search-index.js: {e}")))?;
+    let mut bytes = b"window.DOSSIER_SEARCH = ".to_vec();
+    script_json_into(&mut bytes, &out)
+        .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
+    bytes.extend_from_slice(b";\n");
     Ok(OutputFile {
-        path: "search-index.js".into(),
-        bytes: format!("window.DOSSIER_SEARCH = {};\n", script_safe_json(&json)).into_bytes(),
+        path: PATH.into(),
+        bytes,
     })
 }
 
@@ -108,9 +114,10 @@ fn documents(v: &Views) -> Vec<Doc> {
             });
         }
     }
-    docs.extend(v.entities.iter().map(entity));
-    docs.extend(core.claims.iter().map(claim));
-    docs.extend(core.disc_views.iter().map(discrepancy));
+    // Their text in parallel (the HTML is parsed for it); only `add_doc` is serial.
+    docs.par_extend(v.entities.par_iter().map(entity));
+    docs.par_extend(core.claims.par_iter().map(claim));
+    docs.par_extend(core.disc_views.par_iter().map(discrepancy));
     docs
 }
 

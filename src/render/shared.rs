@@ -1,6 +1,6 @@
 //! What render builds once per build, in parallel, and every page borrows: the claim,
 //! discrepancy and entity views, the overview's HTML and the timeline. A view renders its
-//! Markdown and highlights its record once, however many pages show it.
+//! Markdown once, however many pages show it.
 
 use rayon::prelude::*;
 use tera::Tera;

@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use super::shared::Views;
-use super::{OutputFile, export, highlight, jobs, metadata, previews, search, theme};
+use super::{OutputFile, Sink, export, highlight, jobs, metadata, previews, search, theme};
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
 use crate::load::SourceFile;
@@ -30,38 +31,59 @@ pub fn report(
 /// Generated files a briefing's `static/` may replace: its own `robots.txt` wins.
 const REPLACEABLE: [&str; 1] = ["robots.txt"];
 
-/// The files render generates besides the pages, but for those `static/` replaces.
+/// The files render generates besides the pages, but for those `static/` replaces, put in
+/// `out` as each is made (in parallel: the search index alone is a quarter of the work).
 pub fn generated(
     views: &Views,
     static_files: &[(String, PathBuf)],
-) -> Result<Vec<OutputFile>, Error> {
+    out: &Out,
+) -> Result<(), Error> {
     let core = views.core;
-    let mut files = vec![
-        export::facts_json(core.ctx, &core.discs)?,
-        search::index(views)?,
-        previews::file(views.core)?,
-        OutputFile {
-            path: "highlight.css".into(),
-            bytes: highlight::stylesheet().into_bytes(),
+    let put = |file: Result<OutputFile, Error>| -> Result<(), Error> {
+        let file = file?;
+        let replaced = REPLACEABLE.contains(&file.path.as_str())
+            && static_files.iter().any(|(p, _)| *p == file.path);
+        if replaced { Ok(()) } else { out.put(file) }
+    };
+    // The big three, made only for a sink that uses them.
+    let make = |path: &str, file: &dyn Fn() -> Result<OutputFile, Error>| {
+        if out.wants(path) {
+            put(file())
+        } else {
+            out.remember(path);
+            Ok(())
+        }
+    };
+    let ((facts, search), previews) = rayon::join(
+        || {
+            rayon::join(
+                || make(export::PATH, &|| export::facts_json(core.ctx, &core.discs)),
+                || make(search::PATH, &|| search::index(views)),
+            )
         },
-        OutputFile {
-            path: ".nojekyll".into(),
-            bytes: Vec::new(),
-        },
-    ];
+        || make(previews::PATH, &|| previews::file(views.core)),
+    );
+    (facts.and(search).and(previews))?;
+    put(Ok(OutputFile {
+        path: "highlight.css".into(),
+        bytes: highlight::stylesheet().into_bytes(),
+    }))?;
+    put(Ok(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    }))?;
     let sitemap = metadata::sitemap(core.ctx, &jobs::routes(core.ctx.model));
-    files.push(metadata::robots(core.ctx, sitemap.as_ref()));
-    files.extend(sitemap);
+    put(Ok(metadata::robots(core.ctx, sitemap.as_ref())))?;
+    if let Some(sitemap) = sitemap {
+        put(Ok(sitemap))?;
+    }
     if let Some(cname) = &core.ctx.model.config.cname {
-        files.push(OutputFile {
+        put(Ok(OutputFile {
             path: "CNAME".into(),
             bytes: format!("{cname}\n").into_bytes(),
-        });
+        }))?;
     }
-    files.retain(|f| {
-        !(REPLACEABLE.contains(&f.path.as_str()) && static_files.iter().any(|(p, _)| *p == f.path))
-    });
-    Ok(files)
+    Ok(())
 }
 
 /// The built-in static files the briefing's `static/` does not replace.
@@ -79,22 +101,64 @@ pub fn builtin_static(static_files: &[(String, PathBuf)]) -> impl Iterator<Item 
 /// The longest file name most file systems take, in bytes.
 const MAX_FILE_NAME: usize = 255;
 
+/// Render's side of the sink: it remembers every path, and keeps files whose names no file
+/// system takes from the sink (so [`check_output_paths`] reports them, not the write).
+pub struct Out<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(sink: &'a dyn Sink) -> Self {
+        Out {
+            sink,
+            paths: Mutex::default(),
+        }
+    }
+
+    pub fn put(&self, file: OutputFile) -> Result<(), Error> {
+        let writable = file.path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
+        self.remember(&file.path);
+        if writable {
+            self.sink.put(file)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn wants(&self, path: &str) -> bool {
+        self.sink.wants(path)
+    }
+
+    /// Records a path the site has, whether or not the sink gets the file.
+    pub fn remember(&self, path: &str) {
+        (self.paths.lock().unwrap_or_else(|e| e.into_inner())).push(path.to_string());
+    }
+
+    /// Every path put, sorted.
+    pub fn paths(self) -> Vec<String> {
+        let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+        paths.sort_unstable();
+        paths
+    }
+}
+
 /// Reports what the write stage would fail on, or what would clash on a case-insensitive file
 /// system (macOS, Windows, and so GitHub Pages checkouts there): a static file that replaces
 /// or differs only in case from another output file, and names too long to write.
 pub fn check_output_paths(
-    files: &[OutputFile],
+    files: &[String],
     static_files: &[(String, PathBuf)],
     diags: &mut Diagnostics,
 ) {
     let mut taken: std::collections::HashMap<String, String> = files
         .iter()
-        .map(|f| (f.path.to_lowercase(), f.path.clone()))
+        .map(|f| (f.to_lowercase(), f.clone()))
         .collect();
     for f in files {
-        if let Some(long) = f.path.split('/').find(|c| c.len() > MAX_FILE_NAME) {
+        if let Some(long) = f.split('/').find(|c| c.len() > MAX_FILE_NAME) {
             diags.error(
-                &Loc::file(&f.path),
+                &Loc::file(f),
                 format!("the output file name `{long}` is longer than {MAX_FILE_NAME} bytes"),
                 Some("shorten the id or file name it comes from".into()),
             );

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::urls::{self, Route};
-use super::{Ctx, flags, highlight::highlight, markdown};
+use super::{Ctx, flags, markdown};
 use crate::analyse::{Discrepancy, DiscrepancyKind, Severity};
 use crate::model::{
     Backlink, ClaimId, Details, EntityId, EntityKind, Grade, Model, Origin, Source, Value,
@@ -83,12 +83,14 @@ pub fn grade(model: &Model, e: EntityId) -> Option<Grade> {
     }
 }
 
-/// The YAML record a page comes from, highlighted (for pages that show it).
+/// The YAML record a page comes from, as written (for pages that show it). It is shown as
+/// plain text: syntect's YAML grammar cost half the build's CPU on a record per claim page,
+/// for colour in a closed disclosure.
 #[derive(Debug, Serialize)]
 pub struct RecordView {
     pub file: String,
     pub line: usize,
-    pub html: String,
+    pub yaml: String,
 }
 
 /// Where a record is, without its text (for records no page shows).
@@ -206,7 +208,7 @@ pub struct NoteView {
     pub title: Option<String>,
     pub html: Option<String>,
     pub verdict: Option<String>,
-    /// Where the note is written (not highlighted: no page shows the record).
+    /// Where the note is written (no page shows the record).
     pub record: Place,
 }
 
@@ -341,12 +343,12 @@ pub fn claim_source(ctx: &Ctx, c: ClaimId) -> Link {
     }
 }
 
-/// The record, highlighted: only for records a page shows.
+/// The record: only for records a page shows.
 pub fn record(origin: &Origin) -> RecordView {
     RecordView {
         file: origin.file.clone(),
         line: origin.line,
-        html: highlight(&origin.yaml, "yaml"),
+        yaml: origin.yaml.clone(),
     }
 }
 
@@ -971,9 +973,40 @@ pub fn json_ld(ctx: &Ctx, e: EntityId) -> String {
 
 /// JSON for a `<script>` element: `<`, `>` and `&` escaped so no string can close the element.
 pub fn script_safe_json(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = Vec::new();
+    // Writing into a `Vec` cannot fail, nor can serialising a `Value`.
+    let _ = script_json_into(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `value` to `out` as [`script_safe_json`] does, serialised straight into it: no
+/// `serde_json::Value` tree and no copy (the search index is a hundred megabytes at 10,000
+/// pages).
+pub fn script_json_into<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(ScriptSafe(out), value)
+}
+
+/// Escapes `<`, `>` and `&` in the JSON written through it: they only occur inside strings,
+/// where `\uXXXX` means the same character.
+struct ScriptSafe<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            match b {
+                b'<' => self.0.extend_from_slice(b"\\u003c"),
+                b'>' => self.0.extend_from_slice(b"\\u003e"),
+                b'&' => self.0.extend_from_slice(b"\\u0026"),
+                b => self.0.push(b),
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

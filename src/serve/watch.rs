@@ -38,21 +38,21 @@ pub(super) fn rebuild(
     let started = Instant::now();
     let current = state.status();
     let first = current.build == 0 && current.title.is_empty();
-    let compiled = match crate::compile(options) {
+    let (compiled, stage) = match crate::build_staged(options, &state.out) {
         Ok(c) => c,
         Err(e) if first => return Err(e),
         Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
     };
     print_diagnostics(&compiled, first);
-    if compiled.diags.has_errors() {
+    let Some(stage) = stage else {
         return Ok(content_failure(state, &compiled));
-    }
+    };
     // Requests wait only for the two renames of the swap, not for the writing.
-    let written = crate::write::stage(&compiled.site, &state.out).and_then(|staged| {
+    let swapped = {
         let _guard = state.swap.write().unwrap_or_else(|p| p.into_inner());
-        staged.swap()
-    });
-    match written {
+        stage.swap()
+    };
+    match swapped {
         Ok(retired) => drop(retired),
         Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
     }

@@ -221,17 +221,22 @@ fn links_are_relative_so_any_sub_path_works() {
 }
 
 #[test]
-fn code_and_records_are_highlighted_with_classes() {
+fn code_is_highlighted_with_classes_and_records_shown_as_written() {
     let fixture = Fixture::new("basic");
     let site = fixture.build();
     let overview = site.text("index.html");
-    assert!(overview.contains("<pre class=\"code\" data-lang=\"yaml\">"));
+    assert!(overview.contains("<pre class=\"code\" data-lang=\"yaml\"><code><span class=\"hl-"));
     let claim = site.html("claims/alpha-start.html");
     let place = texts(&claim, "details.record .record-place");
     assert!(
         place[0].contains("content/claims/claims.yaml, line 2"),
         "{place:?}"
     );
+    let record = texts(&claim, "details.record pre.code code");
+    assert!(record[0].starts_with("- id: alpha-start\n"), "{record:?}");
+    let raw = site.text("claims/alpha-start.html");
+    let shown = &raw[raw.find("<details class=\"record\"").unwrap_or(0)..];
+    assert!(!shown.contains("hl-"), "the record is not highlighted");
     assert!(site.text("highlight.css").contains(".hl-"));
 }
 
