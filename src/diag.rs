@@ -195,6 +195,11 @@ impl Diagnostics {
         }
     }
 
+    /// Takes `other`'s diagnostics (a stage that ran in parallel, each part with its own).
+    pub fn append(&mut self, mut other: Diagnostics) {
+        self.items.append(&mut other.items);
+    }
+
     fn push(&mut self, severity: Severity, loc: &Loc, message: String, help: Option<String>) {
         self.items.push(Diagnostic {
             severity,

@@ -5,6 +5,8 @@ pub mod records;
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::config::RawConfig;
 use crate::diag::{Diagnostics, Loc};
 use crate::load::{Loaded, SourceFile};
@@ -150,15 +152,28 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
             }
         }
     }
-    for file in &loaded.records {
+    // The YAML of every record file and every page in parallel; the records are then read
+    // in file order, as they may depend on the lists declared before them.
+    let trees: Vec<_> = (loaded.records.par_iter())
+        .map(|file| yaml::parse_tree(&file.text))
+        .collect();
+    for (file, tree) in loaded.records.iter().zip(trees) {
         let index = raw.push_file(file);
-        parse_record_file(file, index, &mut raw, diags);
+        read_record_file(file, tree, index, &mut raw, diags);
     }
+    let first = raw.files.len();
     for file in &loaded.pages {
-        let index = raw.push_file(file);
-        if let Some(page) = parse_page(file, index, diags) {
-            raw.pages.push(page);
-        }
+        raw.push_file(file);
+    }
+    let pages: Vec<_> = (loaded.pages.par_iter().enumerate())
+        .map(|(i, file)| {
+            let mut found = Diagnostics::new();
+            (parse_page(file, first + i, &mut found), found)
+        })
+        .collect();
+    for (page, found) in pages {
+        diags.append(found);
+        raw.pages.extend(page);
     }
     raw
 }
@@ -211,7 +226,18 @@ pub fn parse_record_file(
     raw: &mut RawBriefing,
     diags: &mut Diagnostics,
 ) {
-    let tree = match yaml::parse_tree(&file.text) {
+    read_record_file(file, yaml::parse_tree(&file.text), index, raw, diags);
+}
+
+/// [`parse_record_file`] with its YAML already parsed.
+fn read_record_file(
+    file: &SourceFile,
+    tree: Result<yaml::Node, yaml::YamlError>,
+    index: usize,
+    raw: &mut RawBriefing,
+    diags: &mut Diagnostics,
+) {
+    let tree = match tree {
         Ok(tree) => tree,
         Err(err) => {
             let loc = raw.loc(index, err.line, err.col);
