@@ -1,5 +1,5 @@
 //! Criterion benches for the pipeline's hot stages (issue 14): load, parse, resolve, analyse,
-//! highlighting a YAML record, and the whole build into a temporary folder.
+//! highlighting a fenced YAML block, and the whole build into a temporary folder.
 //!
 //! `cargo bench --bench pipeline` runs them on the bundled briefing (this repository);
 //! `DOSSIER_BENCH_CORPUS=FOLDER` adds a second briefing, such as one that
@@ -99,8 +99,8 @@ fn stages(c: &mut Criterion) {
     }
 }
 
-/// A claim record as a claim page shows it (the build's largest constant cost).
-fn claim_record(n: u64) -> String {
+/// A fenced YAML block like each generated summary's (`gen_corpus.py`), numbered.
+fn yaml_block(n: u64) -> String {
     format!(
         "id: page-{n:05}-figure-0\n\
          subject: page-{n:05}\n\
@@ -114,9 +114,8 @@ fn claim_record(n: u64) -> String {
 }
 
 /// `highlight` keeps each distinct block for the process, so `fresh` highlights a block never
-/// seen before on every iteration (its id, subject and value carry a counter), as the claim
-/// pages do; `cached` repeats one block, as the print view does for the entity records. Each
-/// thread's line memo stays warm in both, as it does during a build.
+/// seen before on every iteration (its id, subject and value carry a counter), as each
+/// summary's block is on its page; `cached` repeats one block, as the print view shows it again.
 fn highlight(c: &mut Criterion) {
     let mut group = c.benchmark_group("highlight/yaml");
     group
@@ -128,13 +127,13 @@ fn highlight(c: &mut Criterion) {
         b.iter_batched(
             || {
                 counter += 1;
-                claim_record(counter)
+                yaml_block(counter)
             },
             |code| render::highlight::highlight(black_box(&code), "yaml"),
             BatchSize::SmallInput,
         );
     });
-    let code = claim_record(0);
+    let code = yaml_block(0);
     group.bench_function("cached", |b| {
         b.iter(|| render::highlight::highlight(black_box(&code), "yaml"));
     });
