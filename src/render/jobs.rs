@@ -79,15 +79,12 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
             write(v, "claim.html", path, &ClaimContext { base, claim })
         }
         Route::Kind(kind, page) => {
-            let mut entries = list_entries(v, kind);
-            let pagination = Pagination::of(entries.len(), LIST_PAGE, page, |n| {
+            // Each page makes its own entries only: not the whole list once per page.
+            let all = v.list(kind);
+            let pagination = Pagination::of(all.len(), LIST_PAGE, page, |n| {
                 urls::paged(&urls::kind(model, kind), n)
             });
-            let entries = entries
-                .drain(..)
-                .skip(page * LIST_PAGE)
-                .take(LIST_PAGE)
-                .collect();
+            let entries = list_entries(v, all.iter().skip(page * LIST_PAGE).take(LIST_PAGE));
             let context = ListContext {
                 base: with_views(v, route, model.kind(kind).plural.as_str()),
                 kind: &model.kind(kind).key,
@@ -99,15 +96,12 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
         }
         Route::Claims(page) => {
             let base = with_views(v, route, "Claims");
-            let mut groups = claim_groups(v);
-            let pagination = Pagination::of(groups.len(), CLAIMS_PAGE, page, |n| {
+            let all = &v.claim_subjects;
+            let pagination = Pagination::of(all.len(), CLAIMS_PAGE, page, |n| {
                 urls::paged(urls::CLAIMS, n)
             });
-            let groups = groups
-                .drain(..)
-                .skip(page * CLAIMS_PAGE)
-                .take(CLAIMS_PAGE)
-                .collect();
+            let subjects = all.iter().skip(page * CLAIMS_PAGE).take(CLAIMS_PAGE);
+            let groups = subjects.map(|e| claim_group(v, *e)).collect();
             let context = ClaimsContext {
                 base,
                 groups,
@@ -248,11 +242,14 @@ pub fn graded(model: &Model) -> bool {
     (model.entities.iter()).any(|e| matches!(&e.details, Details::Source(s) if s.grade.is_some()))
 }
 
-fn list_entries<'a>(v: &'a Views<'a>, kind: EntityKind) -> Vec<ListEntry<'a>> {
+fn list_entries<'a>(
+    v: &'a Views<'a>,
+    entities: impl Iterator<Item = &'a EntityId>,
+) -> Vec<ListEntry<'a>> {
     let ctx = v.core.ctx;
     let model = ctx.model;
-    views::list_order(model, kind)
-        .into_iter()
+    entities
+        .copied()
         .map(|e| ListEntry {
             name: &model.entity(e).name,
             url: &v.entities[e.0].url,
@@ -267,25 +264,17 @@ fn list_entries<'a>(v: &'a Views<'a>, kind: EntityKind) -> Vec<ListEntry<'a>> {
         .collect()
 }
 
-fn claim_groups<'a>(v: &'a Views<'a>) -> Vec<ClaimGroup<'a>> {
+/// The claims index's group for subject `e`.
+fn claim_group<'a>(v: &'a Views<'a>, e: EntityId) -> ClaimGroup<'a> {
     let ctx = v.core.ctx;
     let model = ctx.model;
-    let mut groups: Vec<ClaimGroup> = (0..model.entities.len())
-        .map(EntityId)
-        .filter(|e| !model.claims_about[e.0].is_empty())
-        .map(|e| {
-            let claims = || model.claims_about[e.0].iter().map(|c| &v.core.claims[c.0]);
-            let id = &model.entity(e).id;
-            let prefix = format!("{id}--");
-            ClaimGroup {
-                subject: views::link(ctx, e),
-                anchor: format!("subject--{id}"),
-                claims: claims().collect(),
-                properties: views::by_property(ctx, e, &prefix, claims(), &v.core.disc_views),
-            }
-        })
-        .collect();
-    // By name as a reader sorts it: Österlich with the O.
-    groups.sort_by_cached_key(|g| crate::resolve::fold(&g.subject.name));
-    groups
+    let claims = || model.claims_about[e.0].iter().map(|c| &v.core.claims[c.0]);
+    let id = &model.entity(e).id;
+    let prefix = format!("{id}--");
+    ClaimGroup {
+        subject: views::link(ctx, e),
+        anchor: format!("subject--{id}"),
+        claims: claims().collect(),
+        properties: views::by_property(ctx, e, &prefix, claims(), &v.core.disc_views),
+    }
 }

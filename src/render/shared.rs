@@ -74,6 +74,10 @@ pub struct Views<'a> {
     /// Its HTML, for the overview page (root `""`).
     pub overview_html: Option<String>,
     pub timeline: Vec<TimelineEntry<'a>>,
+    /// Per kind with entities, its entities in list order (`views::list_order`).
+    pub lists: Vec<(EntityKind, Vec<EntityId>)>,
+    /// The subjects of claims, in the claims index's order (by name, folded).
+    pub claim_subjects: Vec<EntityId>,
 }
 
 impl<'a> Views<'a> {
@@ -94,13 +98,32 @@ impl<'a> Views<'a> {
             },
             || overview.map(|p| markdown::to_html(&model.pages[p.0].body, &root, ctx)),
         );
+        let lists = (model.config.kinds.all())
+            .map(|kind| (kind, views::list_order(model, kind)))
+            .filter(|(_, ids)| !ids.is_empty())
+            .collect();
+        let mut claim_subjects: Vec<EntityId> = (0..model.entities.len())
+            .map(EntityId)
+            .filter(|e| !model.claims_about[e.0].is_empty())
+            .collect();
+        // By name as a reader sorts it: Österlich with the O.
+        claim_subjects.sort_by_cached_key(|e| crate::resolve::fold(&model.entity(*e).name));
         Views {
             core,
             entities,
             overview,
             overview_html,
             timeline: timeline::entries(model, &core.claims),
+            lists,
+            claim_subjects,
         }
+    }
+
+    /// The entities of `kind` in list order (none for a kind without entities).
+    pub fn list(&self, kind: EntityKind) -> &[EntityId] {
+        (self.lists.iter())
+            .find(|(k, _)| *k == kind)
+            .map_or(&[], |(_, ids)| ids.as_slice())
     }
 }
 

@@ -3,6 +3,7 @@
 //! relative to the site root; templates prefix them with `root`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -573,14 +574,19 @@ pub fn by_property<'a>(
 /// Claims grouped by subject, in order of first appearance.
 fn by_subject<'a>(claims: &[&'a ClaimView]) -> Vec<SubjectGroup<'a>> {
     let mut groups: Vec<SubjectGroup> = Vec::new();
+    // A source's page may hold thousands of subjects: found by index, not by a scan.
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for c in claims {
-        match groups.iter_mut().find(|g| g.subject.url == c.subject.url) {
-            Some(g) => g.claims.push(c),
-            None => groups.push(SubjectGroup {
-                subject: &c.subject,
-                anchor: format!("about--{}", c.subject_id),
-                claims: vec![c],
-            }),
+        match index.get(c.subject.url.as_str()) {
+            Some(&i) => groups[i].claims.push(c),
+            None => {
+                index.insert(&c.subject.url, groups.len());
+                groups.push(SubjectGroup {
+                    subject: &c.subject,
+                    anchor: format!("about--{}", c.subject_id),
+                    claims: vec![c],
+                });
+            }
         }
     }
     groups
