@@ -67,6 +67,13 @@ fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Co
         require_documents_folder: checking,
     };
     let mut model = resolve::resolve(&raw, &options.root, resolve_options, &mut diags);
+    // Render needs the model, the theme overrides and the static files, not the sources.
+    drop(raw);
+    let load::Loaded {
+        templates,
+        static_files,
+        ..
+    } = loaded;
     if let Some(url) = &options.base_url {
         model.config.base_url = BaseUrl::parse(url);
     }
@@ -76,13 +83,7 @@ fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Co
         analysis: &analysis,
     };
     let sink = if diags.has_errors() { &Discard } else { sink };
-    let site = render::render(
-        &ctx,
-        &loaded.templates,
-        &loaded.static_files,
-        sink,
-        &mut diags,
-    )?;
+    let site = render::render(&ctx, &templates, &static_files, sink, &mut diags)?;
     Ok(Compiled {
         model,
         analysis,
