@@ -28,7 +28,7 @@ use config::BaseUrl;
 use diag::Diagnostics;
 use error::Result;
 use model::Model;
-use render::{Discard, Sink, Site};
+use render::{Discard, Memo, Memoize, Sink, Site};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -54,11 +54,17 @@ pub struct Compiled {
 /// `diags`; `Err` is for operational failures (no content folder, unreadable root, a file the
 /// sink could not take).
 pub fn compile(options: &Options, sink: &dyn Sink) -> Result<Compiled> {
-    compile_with(options, false, sink)
+    compile_with(options, false, sink, Memoize::No)
 }
 
-/// [`compile`]; for `check`, a missing `documents:` folder is an error.
-fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Compiled> {
+/// [`compile`]; for `check`, a missing `documents:` folder is an error; `memoize` as
+/// [`render::render`] takes it.
+fn compile_with(
+    options: &Options,
+    checking: bool,
+    sink: &dyn Sink,
+    memoize: Memoize,
+) -> Result<Compiled> {
     let mut diags = Diagnostics::new();
     let loaded = load::load(&options.root, &mut diags)?;
     let raw = parse::parse(&loaded, &mut diags);
@@ -83,7 +89,7 @@ fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Co
         analysis: &analysis,
     };
     let sink = if diags.has_errors() { &Discard } else { sink };
-    let site = render::render(&ctx, &templates, &static_files, sink, &mut diags)?;
+    let site = render::render(&ctx, &templates, &static_files, sink, memoize, &mut diags)?;
     Ok(Compiled {
         model,
         analysis,
@@ -96,24 +102,79 @@ fn compile_with(options: &Options, checking: bool, sink: &dyn Sink) -> Result<Co
 /// written when the content has errors, or when [`output_dir`] refuses the output.
 pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     let out = output_dir(&options.root, output)?;
-    let (compiled, stage) = build_staged(options, &out)?;
-    if let Some(stage) = stage {
+    // Each page goes into a staging folder as it is rendered, swapped in once complete.
+    let stage = write::stage(&out)?;
+    let compiled = compile(options, &stage)?;
+    if !compiled.diags.has_errors() {
+        stage.complete(&compiled.site)?;
         stage.swap()?;
     }
     Ok(compiled)
 }
 
-/// Renders the site into a staging folder beside `out`, as each page is made: the new site,
-/// complete and ready for [`write::Stage::swap`], unless the build has errors (its folder is
-/// then deleted).
-pub fn build_staged(options: &Options, out: &Path) -> Result<(Compiled, Option<write::Stage>)> {
+/// How a rebuild of `serve` goes into the output folder.
+pub enum Update {
+    /// A full build in a staging folder, to swap in.
+    Swap(write::Stage),
+    /// The files that changed, to write in, and the paths of those the new build lacks.
+    Patch(write::Patch, Vec<String>),
+}
+
+impl Update {
+    /// Puts the rebuild in place. A swap returns the previous build, deleted when dropped.
+    pub fn apply(self, site: &Site) -> Result<Option<write::Retired>> {
+        match self {
+            Update::Swap(stage) => stage.swap().map(Some),
+            Update::Patch(patch, removed) => patch.apply(site, &removed).map(|()| None),
+        }
+    }
+
+    /// For the log: how the rebuild was put in place.
+    pub fn describe(&self) -> String {
+        match self {
+            Update::Swap(_) => "full build".into(),
+            Update::Patch(patch, removed) => {
+                let (n, gone) = (patch.len(), removed.len());
+                let files = if n == 1 { "file" } else { "files" };
+                match gone {
+                    0 => format!("{n} {files} changed"),
+                    _ => format!("{n} {files} changed, {gone} removed"),
+                }
+            }
+        }
+    }
+}
+
+/// Rebuilds the site for `serve`. Against `previous`, the memo of the build in `out`, only
+/// the pages whose template or context changed are rendered and only the files whose bytes
+/// changed are written; without it, when `out` no longer holds a build, or when the changed
+/// files are too many to hold, it is a full build in a staging folder. The new build's memo is
+/// `site.memo`; `None` for the update when the content has errors (nothing is written).
+pub fn rebuild(
+    options: &Options,
+    out: &Path,
+    previous: Option<&Memo>,
+) -> Result<(Compiled, Option<Update>)> {
+    if let Some(previous) = previous
+        && let Some(patch) = write::Patch::new(out)?
+    {
+        let compiled = compile_with(options, false, &patch, Memoize::Since(previous))?;
+        if compiled.diags.has_errors() {
+            return Ok((compiled, None));
+        }
+        if !patch.overflowed() {
+            let removed =
+                (compiled.site.memo.as_ref()).map_or_else(Vec::new, |m| previous.removed(m));
+            return Ok((compiled, Some(Update::Patch(patch, removed))));
+        }
+    }
     let stage = write::stage(out)?;
-    let compiled = compile(options, &stage)?;
+    let compiled = compile_with(options, false, &stage, Memoize::Fresh)?;
     if compiled.diags.has_errors() {
         return Ok((compiled, None));
     }
     stage.complete(&compiled.site)?;
-    Ok((compiled, Some(stage)))
+    Ok((compiled, Some(Update::Swap(stage))))
 }
 
 /// Runs the whole pipeline and checks the rendered site's internal links, page by page as
@@ -121,7 +182,7 @@ pub fn build_staged(options: &Options, out: &Path) -> Result<(Compiled, Option<w
 /// quotes verified against the documents changed ([`resolve::Verification::save`]).
 pub fn check(options: &Options) -> Result<Compiled> {
     let scanner = linkcheck::Scanner::new();
-    let mut compiled = compile_with(options, true, &scanner)?;
+    let mut compiled = compile_with(options, true, &scanner, Memoize::No)?;
     if !compiled.diags.has_errors() {
         scanner.report(&compiled.site, &mut compiled.diags);
     }

@@ -175,7 +175,7 @@ mod tests {
         ))?;
         let site = Site {
             files: vec!["index.html".into(), "a/b.html".into()],
-            copies: Vec::new(),
+            ..Site::default()
         };
         let mut diags = Diagnostics::new();
         scanner.report(&site, &mut diags);

@@ -263,6 +263,119 @@ impl Stage {
     }
 }
 
+/// The files of an incremental rebuild (`serve`) that differ from the build in the output,
+/// held in memory until [`Patch::apply`] writes them in. A rebuild that changes more than
+/// [`Patch::LIMIT`] bytes overflows: it is then made again as a full build
+/// ([`Patch::overflowed`]), so the output never holds half of one.
+pub struct Patch {
+    out: PathBuf,
+    files: std::sync::Mutex<Vec<OutputFile>>,
+    bytes: std::sync::atomic::AtomicUsize,
+}
+
+impl Patch {
+    pub const LIMIT: usize = 256 << 20;
+
+    /// A patch of the build in `out`, or `None` when `out` holds no build of Dossier's (it
+    /// was removed, or replaced).
+    pub fn new(out: &Path) -> Result<Option<Patch>> {
+        let resolved = resolve(out)?;
+        check_output(&resolved, None)?;
+        if !resolved.join(MARKER).is_file() {
+            return Ok(None);
+        }
+        Ok(Some(Patch {
+            out: resolved,
+            files: std::sync::Mutex::default(),
+            bytes: std::sync::atomic::AtomicUsize::new(0),
+        }))
+    }
+
+    /// Whether the changed files were more than [`Patch::LIMIT`] bytes (some were dropped).
+    pub fn overflowed(&self) -> bool {
+        self.bytes.load(std::sync::atomic::Ordering::Relaxed) > Self::LIMIT
+    }
+
+    /// How many files the patch writes.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the changed files into the output, each into a temporary file beside its place
+    /// then renamed over it (a reader sees the old file or the new one, whole); copies the
+    /// files `site` copies as they are; deletes the `removed` files.
+    pub fn apply(self, site: &Site, removed: &[String]) -> Result<()> {
+        check_output(&self.out, None)?;
+        if !self.out.join(MARKER).is_file() {
+            return Err(Error::UnsafeOutput {
+                path: self.out,
+                why: "it no longer holds the build it was served from; build again".into(),
+            });
+        }
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let out = &self.out;
+        files
+            .par_iter()
+            .try_for_each(|f| replace(&out.join(&f.path), &f.bytes))?;
+        site.copies.par_iter().try_for_each(|(rel, from)| {
+            let bytes = fs::read(from).map_err(read_err(from))?;
+            let path = out.join(rel);
+            if fs::read(&path).is_ok_and(|old| old == bytes) {
+                return Ok(());
+            }
+            replace(&path, &bytes)
+        })?;
+        for rel in removed {
+            let path = out.join(rel);
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(write_err(&path)(e)),
+                _ => {}
+            }
+            // Folders left empty go too (an error means it is not empty).
+            for dir in path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(out) && *d != out)
+            {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<OutputFile>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Patch {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        let total = self.bytes.fetch_add(file.bytes.len(), Ordering::Relaxed) + file.bytes.len();
+        if total <= Self::LIMIT {
+            self.lock().push(file);
+        }
+        Ok(())
+    }
+}
+
+/// Writes `bytes` at `path` through a hidden file beside it, renamed over it.
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    create_parent(path)?;
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let tmp = path.with_file_name(format!(".{name}.dossier-new"));
+    fs::write(&tmp, bytes).map_err(write_err(&tmp))?;
+    fs::rename(&tmp, path).map_err(write_err(path))
+}
+
 /// Whether `dir` holds a previous Dossier build, or nothing.
 fn previous_output(dir: &Path) -> bool {
     dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())

@@ -10,6 +10,7 @@ use super::context::{
     IndexContext, KindLinks, LegendEntry, ListContext, ListEntry, PageContext, Pagination,
     PlainContext, Scale, TimelineContext,
 };
+use super::memo::{Digest, Recorder};
 use super::shared::Views;
 use super::urls::{self, Route};
 use super::{OutputFile, charts, flags, markdown, metadata, print, timeline, views};
@@ -60,23 +61,66 @@ pub fn routes(model: &Model) -> Vec<Route> {
     routes
 }
 
-/// Renders the page at `route`.
-pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
+/// A page job's result.
+pub enum Page {
+    /// The file, and the digest of what made it when there is a recorder.
+    Made(OutputFile, Option<Digest>),
+    /// The page at this path is made from what made it last time: the sink has it.
+    Kept(String),
+}
+
+/// Renders the page at `route`, unless `recorder` says it would be the same as last time.
+pub fn render(v: &Views, route: Route, recorder: Option<&Recorder>) -> Result<Page, tera::Error> {
+    let job = Job {
+        v,
+        path: route.url(v.core.ctx.model),
+        recorder,
+    };
+    contexts(job, route)
+}
+
+/// A page to render from a template.
+struct Job<'a, 'v> {
+    v: &'a Views<'v>,
+    path: Cow<'a, str>,
+    recorder: Option<&'a Recorder<'a>>,
+}
+
+impl Job<'_, '_> {
+    /// Renders `template` with `context`, or keeps last time's page if both are unchanged.
+    fn write(self, template: &str, context: &impl Serialize) -> Result<Page, tera::Error> {
+        let input = (self.recorder).and_then(|r| Some((r, r.page_input(template, context)?)));
+        if let Some((r, input)) = input
+            && r.reuse(&self.path, input)
+        {
+            return Ok(Page::Kept(self.path.into_owned()));
+        }
+        let html = (self.v.core.tera).render(template, &tera::Context::from_serialize(context)?)?;
+        let file = OutputFile {
+            path: self.path.into_owned(),
+            bytes: html.into_bytes(),
+        };
+        Ok(Page::Made(file, input.map(|(_, d)| d)))
+    }
+}
+
+/// Fills the context of the page at `route` and renders it.
+fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
+    let v = job.v;
     let core = v.core;
     let model = core.ctx.model;
-    let path = route.url(model);
     match route {
-        Route::Overview => overview(v, path),
+        Route::Overview => overview(v, job),
         Route::Entity(e) => {
             let entity = &v.entities[e.0];
             let base = with_views(v, route, entity.name.as_str());
-            write(v, "entity.html", path, &EntityContext { base, entity })
+            job.write("entity.html", &EntityContext { base, entity })
         }
         Route::Claim(c) => {
             let claim = &core.claims[c.0];
             let title = format!("{}: {}", claim.subject.name, claim.label);
             let base = with_views(v, route, title);
-            write(v, "claim.html", path, &ClaimContext { base, claim })
+            job.write("claim.html", &ClaimContext { base, claim })
         }
         Route::Kind(kind, page) => {
             // Each page makes its own entries only: not the whole list once per page.
@@ -92,7 +136,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 pagination,
                 scale: (kind == EntityKind::Source && graded(model)).then(Scale::admiralty),
             };
-            write(v, "list.html", path, &context)
+            job.write("list.html", &context)
         }
         Route::Claims(page) => {
             let base = with_views(v, route, "Claims");
@@ -107,7 +151,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 groups,
                 pagination,
             };
-            write(v, "claims.html", path, &context)
+            job.write("claims.html", &context)
         }
         Route::Discrepancies => {
             let with = |s: Option<Severity>| {
@@ -127,7 +171,7 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 }),
                 claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views),
             };
-            write(v, "discrepancies.html", path, &context)
+            job.write("discrepancies.html", &context)
         }
         Route::Timeline => {
             let context = TimelineContext {
@@ -135,29 +179,31 @@ pub fn render(v: &Views, route: Route) -> Result<OutputFile, tera::Error> {
                 entries: &v.timeline,
                 chart_svg: charts::timeline(&timeline::moments(&v.timeline)),
             };
-            write(v, "timeline.html", path, &context)
+            job.write("timeline.html", &context)
         }
         Route::Page(p) => {
             let page = &model.pages[p.0];
             let mut base = base(v, route, page.title.as_str());
             base.describe(page.description.as_deref());
             let content_html = markdown::to_html(&page.body, &base.root, core.ctx);
-            write(v, "page.html", path, &PageContext { base, content_html })
+            job.write("page.html", &PageContext { base, content_html })
         }
         Route::NotFound => {
             let context: PlainContext = base(v, route, "Page not found");
-            write(v, "404.html", path, &context)
+            job.write("404.html", &context)
         }
         Route::Search => {
             let context: PlainContext = base(v, route, "Search");
-            write(v, "search.html", path, &context)
+            job.write("search.html", &context)
         }
+        // One job of everything: not memoised, its bytes are compared.
         Route::Print => {
             let html = print::render(v, base(v, route, model.config.title.as_str()))?;
-            Ok(OutputFile {
-                path: path.into_owned(),
+            let file = OutputFile {
+                path: job.path.into_owned(),
                 bytes: html.into_bytes(),
-            })
+            };
+            Ok(Page::Made(file, None))
         }
     }
 }
@@ -172,20 +218,6 @@ pub fn legend() -> Vec<LegendEntry> {
             meaning,
         })
         .collect()
-}
-
-/// Renders `template` with `context` into the file at `path`.
-fn write(
-    v: &Views,
-    template: &str,
-    path: Cow<str>,
-    context: &impl Serialize,
-) -> Result<OutputFile, tera::Error> {
-    let html = (v.core.tera).render(template, &tera::Context::from_serialize(context)?)?;
-    Ok(OutputFile {
-        path: path.into_owned(),
-        bytes: html.into_bytes(),
-    })
 }
 
 fn base<'a>(v: &Views<'a>, route: Route, title: impl Into<Cow<'a, str>>) -> Base<'a> {
@@ -203,7 +235,7 @@ fn with_views<'a>(v: &Views<'a>, route: Route, title: impl Into<Cow<'a, str>>) -
     base
 }
 
-fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
+fn overview(v: &Views, job: Job) -> Result<Page, tera::Error> {
     let ctx = v.core.ctx;
     let model = ctx.model;
     let page = v.overview.map(|p| &model.pages[p.0]);
@@ -234,7 +266,7 @@ fn overview(v: &Views, path: Cow<str>) -> Result<OutputFile, tera::Error> {
             .collect(),
         kinds,
     };
-    write(v, "index.html", path, &context)
+    job.write("index.html", &context)
 }
 
 /// Whether the analyst graded any source.

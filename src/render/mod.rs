@@ -11,6 +11,7 @@ mod flags;
 pub mod highlight;
 mod jobs;
 pub mod markdown;
+pub mod memo;
 mod metadata;
 mod previews;
 mod print;
@@ -32,6 +33,8 @@ use crate::diag::Diagnostics;
 use crate::error::Error;
 use crate::load::SourceFile;
 use crate::model::Model;
+pub use memo::Memo;
+use memo::Recorder;
 use shared::{Core, Views};
 
 /// What render reads.
@@ -73,12 +76,24 @@ impl Sink for Discard {
     }
 }
 
-/// What render made: the paths of the files it put in the sink (sorted), and the files to
-/// copy as they are.
+/// What render made: the paths of the files it put in the sink (sorted), the files to
+/// copy as they are, and the build's memo when it was asked to keep one.
 #[derive(Debug, Default)]
 pub struct Site {
     pub files: Vec<String>,
     pub copies: Vec<(String, PathBuf)>,
+    pub memo: Option<Memo>,
+}
+
+/// Whether render keeps a [`Memo`] of what it makes, for the next build of `serve`.
+#[derive(Debug, Clone, Copy)]
+pub enum Memoize<'a> {
+    No,
+    /// Into a sink that holds no previous build: every file goes to it.
+    Fresh,
+    /// Into a sink that holds this build's files: what is unchanged is neither rendered nor
+    /// handed to it.
+    Since(&'a Memo),
 }
 
 /// HTML-escapes text.
@@ -114,10 +129,17 @@ pub fn render(
     overrides: &[SourceFile],
     static_files: &[(String, PathBuf)],
     sink: &dyn Sink,
+    memoize: Memoize,
     diags: &mut Diagnostics,
 ) -> Result<Site, Error> {
-    let Some(tera) = theme::templates(overrides, diags) else {
+    let sources = theme::sources(overrides);
+    let Some(tera) = theme::templates(&sources, overrides, diags) else {
         return Ok(Site::default());
+    };
+    let recorder = match memoize {
+        Memoize::No => None,
+        Memoize::Fresh => Some(Recorder::new(None, &sources)),
+        Memoize::Since(memo) => Some(Recorder::new(Some(memo), &sources)),
     };
     let mut seen = HashSet::new();
     let core = match Core::build(ctx, &tera) {
@@ -128,13 +150,17 @@ pub fn render(
         }
     };
     let views = Views::build(&core);
-    let out = site::Out::new(sink);
+    let out = site::Out::new(sink, recorder);
     let (failed, generated) = rayon::join(
         || {
             jobs::routes(ctx.model)
                 .into_par_iter()
-                .map(|route| match jobs::render(&views, route) {
-                    Ok(file) => out.put(file).map(|()| None),
+                .map(|route| match jobs::render(&views, route, out.recorder()) {
+                    Ok(jobs::Page::Made(file, input)) => out.put_made(file, input).map(|()| None),
+                    Ok(jobs::Page::Kept(path)) => {
+                        out.remember(&path);
+                        Ok(None)
+                    }
                     Err(err) => Ok(Some(err)),
                 })
                 .collect::<Result<Vec<_>, Error>>()
@@ -148,10 +174,17 @@ pub fn render(
     for file in site::builtin_static(static_files) {
         out.put(file)?;
     }
-    let files = out.paths();
+    // Copied by the write stage; in the memo so that one removed from static/ goes too.
+    if let Some(recorder) = out.recorder() {
+        for (path, _) in static_files {
+            recorder.record(path, &[], None);
+        }
+    }
+    let (files, memo) = out.finish();
     site::check_output_paths(&files, static_files, diags);
     Ok(Site {
         files,
         copies: static_files.to_vec(),
+        memo,
     })
 }

@@ -16,7 +16,10 @@ use scraper::{ElementRef, Html};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
+use sha2::{Digest as _, Sha256};
+
 use super::shared::Views;
+use super::site::Out;
 use super::views::{ClaimView, DiscrepancyView, EntityView, script_json_into};
 use super::{OutputFile, markdown, urls};
 use crate::error::Error;
@@ -33,6 +36,7 @@ const MAX_TOKEN: usize = 80;
 const SKIPPED_CLASSES: [&str; 1] = ["fm"];
 
 /// A document of the index, before it is added.
+#[derive(Serialize)]
 struct Doc {
     /// Site-relative URL.
     url: String,
@@ -43,42 +47,143 @@ struct Doc {
     source: String,
 }
 
-/// What `search.js` reads: the elasticlunr index (with each document's fields) and, per
-/// document ref (its position), its URL and kind.
+/// One part of the index, as `search.js` reads it: the elasticlunr index of some documents
+/// (with each document's fields) and, per document ref (its position in the part), its URL,
+/// kind and position among all documents (which breaks ties between equal scores, as one
+/// index would).
 #[derive(Serialize)]
-struct SearchIndex {
-    /// `[url, kind]` per document.
-    docs: Vec<(String, String)>,
+struct Part<'a> {
+    /// `[url, kind, position]` per document.
+    docs: Vec<(&'a str, &'a str, usize)>,
     index: Index,
 }
 
-/// Where the index is written.
+/// What `search-index.js` says: the parts' file names, and how many documents there are.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    parts: &'a [String],
+    documents: usize,
+}
+
+/// Where the index's manifest is written; its parts are `search-index-N.js` beside it.
 pub const PATH: &str = "search-index.js";
 
-/// Builds `search-index.js`.
-pub fn index(v: &Views) -> Result<OutputFile, Error> {
+/// Documents per part, at most: a briefing of a few hundred pages has one part. Parts are
+/// built in parallel, and a rebuild of `serve` makes again only those whose documents
+/// changed; `search.js` ranks across parts with the document frequencies of all of them, so
+/// the ranking is that of one index.
+const PART: usize = 2048;
+
+/// Puts `search-index.js` and its parts, each as it is made. A part whose documents are
+/// those of the last build (`serve`, through the [`Recorder`]) is not made again.
+pub fn index(v: &Views, out: &Out) -> Result<(), Error> {
     let docs = documents(v);
+    debug_assert_eq!(
+        docs.len(),
+        count(v),
+        "`count` counts what `documents` makes"
+    );
+    let parts = split(&docs, part_size());
+    let names = names(parts.len());
+    parts.par_iter().zip(&names).try_for_each(|(part, name)| {
+        let input = (out.recorder()).and_then(|r| Some((r, r.data_input(part)?)));
+        if let Some((r, input)) = input
+            && r.reuse(name, input)
+        {
+            out.remember(name);
+            return Ok(());
+        }
+        out.put_made(part_file(name, part)?, input.map(|(_, d)| d))
+    })?;
+    let manifest = Manifest {
+        parts: &names,
+        documents: docs.len(),
+    };
+    out.put(script(PATH, "window.DOSSIER_SEARCH = ", &manifest, ";\n")?)
+}
+
+/// The paths [`index`] writes, without making them (for a sink that does not use them).
+pub fn paths(v: &Views) -> Vec<String> {
+    let n = count(v);
+    let mut paths = names(n.div_ceil(part_size()).max(1));
+    paths.push(PATH.into());
+    paths
+}
+
+fn names(parts: usize) -> Vec<String> {
+    (0..parts).map(|i| format!("search-index-{i}.js")).collect()
+}
+
+/// The part size; `DOSSIER_TEST_SEARCH_PART` sets it for tests of a briefing in many parts.
+fn part_size() -> usize {
+    std::env::var("DOSSIER_TEST_SEARCH_PART")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(PART)
+}
+
+/// The documents in parts of at most about `size`: each document in the part its URL's hash
+/// picks, so a part keeps its documents when others come and go; in the order of `docs`
+/// within a part. At least one part.
+fn split(docs: &[Doc], size: usize) -> Vec<Vec<(usize, &Doc)>> {
+    let n = docs.len().div_ceil(size).max(1);
+    let mut parts = vec![Vec::new(); n];
+    for (position, d) in docs.iter().enumerate() {
+        let hash = Sha256::digest(d.url.as_bytes());
+        let key = u64::from_le_bytes(hash[..8].try_into().unwrap_or_default());
+        parts[(key % n as u64) as usize].push((position, d));
+    }
+    parts
+}
+
+/// A part's script: its index built from its documents.
+fn part_file(name: &str, docs: &[(usize, &Doc)]) -> Result<OutputFile, Error> {
     let mut index = FIELDS
         .iter()
         .fold(IndexBuilder::new(), |b, f| {
             b.add_field_with_tokenizer(f, Box::new(tokenize))
         })
         .build();
-    for (i, d) in docs.iter().enumerate() {
+    for (i, (_, d)) in docs.iter().enumerate() {
         index.add_doc(&i.to_string(), [&d.title, &d.body, &d.source]);
     }
-    let out = SearchIndex {
-        docs: docs.into_iter().map(|d| (d.url, d.kind)).collect(),
+    let part = Part {
+        docs: (docs.iter())
+            .map(|(n, d)| (d.url.as_str(), d.kind.as_str(), *n))
+            .collect(),
         index,
     };
-    let mut bytes = b"window.DOSSIER_SEARCH = ".to_vec();
-    script_json_into(&mut bytes, &out)
-        .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
-    bytes.extend_from_slice(b";\n");
+    let head = format!(
+        "(window.DOSSIER_SEARCH_PARTS = window.DOSSIER_SEARCH_PARTS || {{}})[\"{name}\"] = "
+    );
+    script(name, &head, &part, ";\n")
+}
+
+/// `head`, `value` as JSON safe inside a script, then `tail`.
+fn script(path: &str, head: &str, value: &impl Serialize, tail: &str) -> Result<OutputFile, Error> {
+    let mut bytes = head.as_bytes().to_vec();
+    script_json_into(&mut bytes, value)
+        .map_err(|e| Error::Other(format!("cannot serialise {path}: {e}")))?;
+    bytes.extend_from_slice(tail.as_bytes());
     Ok(OutputFile {
-        path: PATH.into(),
+        path: path.into(),
         bytes,
     })
+}
+
+/// How many documents [`documents`] makes.
+fn count(v: &Views) -> usize {
+    let model = v.core.ctx.model;
+    let pages = (0..model.pages.len())
+        .map(|p| urls::Route::of_page(model, crate::model::PageId(p)))
+        .filter(|r| matches!(r, urls::Route::Page(_)))
+        .count();
+    usize::from(v.overview_html.is_some())
+        + pages
+        + v.entities.len()
+        + v.core.claims.len()
+        + v.core.disc_views.len()
 }
 
 /// Every document, in a fixed order: pages, entities, claims, discrepancies.
@@ -301,6 +406,48 @@ fn tokenize(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn doc(url: &str) -> Doc {
+        Doc {
+            url: url.into(),
+            kind: "Claim".into(),
+            title: url.into(),
+            body: String::new(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn parts_hold_every_document_once_and_keep_them_as_others_come() {
+        let docs: Vec<Doc> = (0..100)
+            .map(|i| doc(&format!("claims/c{i}.html")))
+            .collect();
+        let parts = split(&docs, 30);
+        assert_eq!(parts.len(), 4);
+        let mut positions: Vec<usize> = parts.iter().flatten().map(|(n, _)| *n).collect();
+        positions.sort_unstable();
+        assert_eq!(positions, (0..100).collect::<Vec<_>>());
+        assert!(parts.iter().all(|p| !p.is_empty()), "hashing spreads them");
+        // In the documents' order within a part.
+        assert!(parts.iter().all(|p| p.windows(2).all(|w| w[0].0 < w[1].0)));
+
+        // One more document, in front: every other document stays in its part.
+        let mut more = vec![doc("index.html")];
+        more.extend((0..100).map(|i| doc(&format!("claims/c{i}.html"))));
+        let again = split(&more, 30);
+        let urls = |parts: &[Vec<(usize, &Doc)>]| -> Vec<Vec<String>> {
+            (parts.iter())
+                .map(|p| {
+                    p.iter()
+                        .map(|(_, d)| d.url.clone())
+                        .filter(|u| u != "index.html")
+                        .collect()
+                })
+                .collect()
+        };
+        assert_eq!(urls(&parts), urls(&again));
+        assert_eq!(split(&[], 30).len(), 1, "an empty index is one part");
+    }
 
     #[test]
     fn folding_drops_diacritics_and_case() {

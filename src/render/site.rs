@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use super::memo::{Digest, Memo, Recorder};
 use super::shared::Views;
 use super::{OutputFile, Sink, export, highlight, jobs, metadata, previews, search, theme};
 use crate::diag::{Diagnostics, Loc};
@@ -58,7 +59,14 @@ pub fn generated(
         || {
             rayon::join(
                 || make(export::PATH, &|| export::facts_json(core.ctx, &core.discs)),
-                || make(search::PATH, &|| search::index(views)),
+                || {
+                    if out.wants(search::PATH) {
+                        search::index(views, out)
+                    } else {
+                        search::paths(views).iter().for_each(|p| out.remember(p));
+                        Ok(())
+                    }
+                },
             )
         },
         || make(previews::PATH, &|| previews::file(views.core)),
@@ -101,25 +109,39 @@ pub fn builtin_static(static_files: &[(String, PathBuf)]) -> impl Iterator<Item 
 /// The longest file name most file systems take, in bytes.
 const MAX_FILE_NAME: usize = 255;
 
-/// Render's side of the sink: it remembers every path, and keeps files whose names no file
-/// system takes from the sink (so [`check_output_paths`] reports them, not the write).
+/// Render's side of the sink: it remembers every path, keeps files whose names no file
+/// system takes from the sink (so [`check_output_paths`] reports them, not the write) and,
+/// with a [`Recorder`], those the sink already holds.
 pub struct Out<'a> {
     sink: &'a dyn Sink,
     paths: Mutex<Vec<String>>,
+    recorder: Option<Recorder<'a>>,
 }
 
 impl<'a> Out<'a> {
-    pub fn new(sink: &'a dyn Sink) -> Self {
+    pub fn new(sink: &'a dyn Sink, recorder: Option<Recorder<'a>>) -> Self {
         Out {
             sink,
             paths: Mutex::default(),
+            recorder,
         }
     }
 
+    pub fn recorder(&self) -> Option<&Recorder<'a>> {
+        self.recorder.as_ref()
+    }
+
     pub fn put(&self, file: OutputFile) -> Result<(), Error> {
+        self.put_made(file, None)
+    }
+
+    /// Puts a file made from `input` (a page's template and context, [`Recorder::page_input`]).
+    pub fn put_made(&self, file: OutputFile, input: Option<Digest>) -> Result<(), Error> {
         let writable = file.path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
         self.remember(&file.path);
-        if writable {
+        let changed =
+            (self.recorder.as_ref()).is_none_or(|r| r.record(&file.path, &file.bytes, input));
+        if writable && changed {
             self.sink.put(file)
         } else {
             Ok(())
@@ -135,11 +157,11 @@ impl<'a> Out<'a> {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner())).push(path.to_string());
     }
 
-    /// Every path put, sorted.
-    pub fn paths(self) -> Vec<String> {
+    /// Every path put, sorted, and the memo when there is one.
+    pub fn finish(self) -> (Vec<String>, Option<Memo>) {
         let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort_unstable();
-        paths
+        (paths, self.recorder.map(Recorder::finish))
     }
 }
 

@@ -67,8 +67,8 @@ fn override_name(f: &SourceFile) -> &str {
     f.rel.strip_prefix("templates/").unwrap_or(&f.rel)
 }
 
-/// Compiles the theme with the briefing's overrides, once per build.
-pub fn templates(overrides: &[SourceFile], diags: &mut Diagnostics) -> Option<Tera> {
+/// Every template's name and source: the built-in theme with the briefing's overrides.
+pub fn sources(overrides: &[SourceFile]) -> Vec<(String, String)> {
     let mut all: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
@@ -80,9 +80,18 @@ pub fn templates(overrides: &[SourceFile], diags: &mut Diagnostics) -> Option<Te
             None => all.push((name, f.text.to_string())),
         }
     }
+    all
+}
+
+/// Compiles the theme's `sources`, once per build.
+pub fn templates(
+    sources: &[(String, String)],
+    overrides: &[SourceFile],
+    diags: &mut Diagnostics,
+) -> Option<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
-    match tera.add_raw_templates(all) {
+    match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         Ok(()) => Some(tera),
         Err(err) => {
             for (loc, message, help) in diagnostics(&err, overrides) {

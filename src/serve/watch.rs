@@ -15,6 +15,7 @@ use super::{Problem, State, Status};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::load::CONFIG_FILE;
+use crate::render::Memo;
 use crate::{Compiled, Options};
 
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -29,40 +30,55 @@ pub(super) enum Change {
 
 /// Compiles and, when there are no errors, swaps the new output in; reports to the terminal
 /// and to open pages. `Err` only for the first build of a folder that is not a briefing.
+///
+/// `memo` is that of the build being served: against it only what changed is rendered and
+/// written ([`crate::rebuild`]); it becomes the new build's, or `None` when the output may no
+/// longer match it (the next rebuild is then a full one).
 pub(super) fn rebuild(
     state: &State,
     options: &Options,
     change: Change,
     since: Option<Instant>,
+    memo: &mut Option<Memo>,
 ) -> Result<Status> {
     let started = Instant::now();
     let current = state.status();
     let first = current.build == 0 && current.title.is_empty();
-    let (compiled, stage) = match crate::build_staged(options, &state.out) {
+    let (mut compiled, update) = match crate::rebuild(options, &state.out, memo.as_ref()) {
         Ok(c) => c,
         Err(e) if first => return Err(e),
-        Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
+        Err(e) => {
+            *memo = None;
+            return Ok(report_failure(state, vec![operational(&e)]));
+        }
     };
     print_diagnostics(&compiled, first);
-    let Some(stage) = stage else {
+    let Some(update) = update else {
         return Ok(content_failure(state, &compiled));
     };
-    // Requests wait only for the two renames of the swap, not for the writing.
-    let swapped = {
+    let how = update.describe();
+    // Requests wait only for the renames of the swap (or the changed files), not for the
+    // rendering.
+    let applied = {
         let _guard = state.swap.write().unwrap_or_else(|p| p.into_inner());
-        stage.swap()
+        update.apply(&compiled.site)
     };
-    match swapped {
+    *memo = None;
+    match applied {
         Ok(retired) => drop(retired),
         Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
     }
+    *memo = compiled.site.memo.take();
     let (status, message) = publish(state, &compiled, change);
     if !first {
         let after = since.map_or_else(String::new, |t| {
             format!(", {} ms after the change", t.elapsed().as_millis())
         });
         let took = started.elapsed().as_millis();
-        println!("[{}] rebuilt in {took} ms{after}; {message}", clock());
+        println!(
+            "[{}] rebuilt in {took} ms{after} ({how}); {message}",
+            clock()
+        );
     }
     Ok(status)
 }
@@ -163,6 +179,8 @@ fn clock() -> String {
 struct Rebuilder<W: Watcher, C: FileIdCache> {
     state: Arc<State>,
     options: Options,
+    /// The memo of the build being served.
+    memo: Option<Memo>,
     /// The briefing folder and the output, canonical, to compare with event paths.
     root: PathBuf,
     out: PathBuf,
@@ -171,7 +189,7 @@ struct Rebuilder<W: Watcher, C: FileIdCache> {
 }
 
 /// Starts the watcher and the thread that rebuilds on its events.
-pub(super) fn watch(state: Arc<State>, options: Options) -> Result<()> {
+pub(super) fn watch(state: Arc<State>, options: Options, memo: Option<Memo>) -> Result<()> {
     let root =
         std::fs::canonicalize(&options.root).map_err(crate::error::read_err(&options.root))?;
     let cannot_watch = |source| Error::Watch {
@@ -187,6 +205,7 @@ pub(super) fn watch(state: Arc<State>, options: Options) -> Result<()> {
     let mut rebuilder = Rebuilder {
         state,
         options,
+        memo,
         root,
         out,
         debouncer,
@@ -230,7 +249,7 @@ impl<W: Watcher, C: FileIdCache> Rebuilder<W, C> {
                 .iter()
                 .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
             let change = if css { Change::CssOnly } else { Change::Full };
-            let _ = rebuild(&self.state, &self.options, change, since);
+            let _ = rebuild(&self.state, &self.options, change, since, &mut self.memo);
         }
     }
 

@@ -421,7 +421,7 @@ fn search_ranks_the_bundled_briefing_with_snippets_from_file_urls() {
         // the Rust and JavaScript halves split, fold, trim and stem alike (fold as search.js).
         let missing = js(
             &c,
-            "const data = window.DOSSIER_SEARCH, idx = elasticlunr.Index.load(data.index);\
+            "const data = window.DOSSIER_SEARCH_PARTS['search-index-0.js'], idx = elasticlunr.Index.load(data.index);\
              const fold = s => s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();\
              const missing = new Set(); let total = 0;\
              for (const [ref, doc] of Object.entries(data.index.documentStore.docs))\
@@ -446,6 +446,64 @@ fn search_ranks_the_bundled_briefing_with_snippets_from_file_urls() {
         )
         .await;
     });
+}
+
+/// A briefing whose search index is in many parts (a part of 20 documents instead of 2048)
+/// ranks every query as one index does: the same results in the same order, and the same
+/// status line.
+#[test]
+fn an_index_in_parts_ranks_as_one_index() {
+    let (one_dir, one) = crate::support::bundled_site();
+    let (parts_dir, parts) =
+        crate::support::bundled_site_with(&[("DOSSIER_TEST_SEARCH_PART", "20")]);
+    assert!(
+        parts.exists("search-index-9.js"),
+        "the briefing's index in parts"
+    );
+    let pages = [one.root.clone(), parts.root.clone()]
+        .map(|r| format!("file://{}", r.join("search/index.html").display()));
+    in_browser(
+        "an_index_in_parts_ranks_as_one_index",
+        move |c| async move {
+            let _keep = (one_dir, parts_dir);
+            let mut seen = Vec::new();
+            for query in [
+                "Kaliningrad",
+                "Aleksa",
+                "mines production",
+                "Lithuania",
+                "convention",
+            ] {
+                let mut results = Vec::new();
+                for page in &pages {
+                    c.goto(&format!("{page}?q={query}"))
+                        .await
+                        .expect("open the search page");
+                    wait_js(
+                        &c,
+                        "the results",
+                        "return document.querySelectorAll('#search-results li').length > 0",
+                    )
+                    .await;
+                    results.push(
+                    js(
+                        &c,
+                        "return [document.getElementById('search-status').textContent,\
+                         [...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'))]",
+                        vec![],
+                    )
+                    .await,
+                );
+                }
+                assert_eq!(results[0], results[1], "`{query}` in one part and in many");
+                seen.push(results[0][1].as_array().map_or(0, Vec::len));
+            }
+            assert!(
+                seen.iter().all(|n| *n > 1),
+                "every query has results: {seen:?}"
+            );
+        },
+    );
 }
 
 #[test]

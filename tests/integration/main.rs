@@ -13,6 +13,7 @@ mod browser;
 mod build;
 mod catalogue;
 mod errors;
+mod incremental;
 mod metadata;
 mod mutations;
 mod new;

@@ -204,6 +204,11 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
 /// The repository's own briefing built into a temporary folder (with its content as it is,
 /// documents or not): the folder, to keep, and the site.
 pub fn bundled_site() -> (tempfile::TempDir, Site) {
+    bundled_site_with(&[])
+}
+
+/// [`bundled_site`] built with extra environment variables.
+pub fn bundled_site_with(env: &[(&str, &str)]) -> (tempfile::TempDir, Site) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().expect("temporary folder");
     let root = out.path().join("site");
@@ -213,6 +218,7 @@ pub fn bundled_site() -> (tempfile::TempDir, Site) {
         .arg("--output")
         .arg(&root)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("run dossier");
     assert!(
@@ -223,15 +229,29 @@ pub fn bundled_site() -> (tempfile::TempDir, Site) {
     (out, Site { root })
 }
 
-/// The search index a site's `search-index.js` assigns: `docs` (`[url, kind]` per document
-/// ref) and `index` (elasticlunr's, with each document's fields in `documentStore.docs`).
+/// The search index of a site in one part (every fixture's): the manifest `search-index.js`
+/// names `search-index-0.js`, whose object has `docs` (`[url, kind]` per document ref) and
+/// `index` (elasticlunr's, with each document's fields in `documentStore.docs`).
 pub fn search_index(site: &Site) -> serde_json::Value {
-    let script = site.text("search-index.js");
+    let manifest = script_json(&site.text("search-index.js"), "window.DOSSIER_SEARCH = ");
+    assert_eq!(
+        manifest["parts"],
+        serde_json::json!(["search-index-0.js"]),
+        "one part"
+    );
+    script_json(
+        &site.text("search-index-0.js"),
+        "(window.DOSSIER_SEARCH_PARTS = window.DOSSIER_SEARCH_PARTS || {})[\"search-index-0.js\"] = ",
+    )
+}
+
+/// The JSON a script assigns after `head`.
+pub fn script_json(script: &str, head: &str) -> serde_json::Value {
     let json = script
-        .strip_prefix("window.DOSSIER_SEARCH = ")
+        .strip_prefix(head)
         .and_then(|s| s.trim_end().strip_suffix(';'))
-        .expect("search-index.js assigns window.DOSSIER_SEARCH");
-    serde_json::from_str(json).expect("search-index.js holds JSON")
+        .unwrap_or_else(|| panic!("the script begins `{head}`"));
+    serde_json::from_str(json).expect("the script holds JSON")
 }
 
 /// The documents of a search index: (url, kind, title, body, source).
