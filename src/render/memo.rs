@@ -3,7 +3,8 @@
 //! (its template with every template that one extends or includes, and its context as JSON).
 //!
 //! A page whose inputs hash as before is not rendered; a file whose bytes hash as before is
-//! not written. Both hashes cover everything the file is made from, so an incremental build
+//! not written. It also keeps the plain text the search index made of each HTML fragment, by
+//! the fragment's hash. Both hashes cover everything the file is made from, so an incremental build
 //! writes the same bytes a full build would (`tests/integration/incremental.rs`).
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +21,7 @@ pub type Digest = [u8; 32];
 #[derive(Debug, Clone, Default)]
 pub struct Memo {
     files: HashMap<String, Entry>,
+    texts: HashMap<Digest, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,6 +59,7 @@ pub struct Recorder<'a> {
     /// includes.
     templates: HashMap<String, Digest>,
     next: Mutex<HashMap<String, Entry>>,
+    texts: Mutex<HashMap<Digest, String>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -66,6 +69,7 @@ impl<'a> Recorder<'a> {
             previous,
             templates: closures(templates),
             next: Mutex::default(),
+            texts: Mutex::default(),
         }
     }
 
@@ -111,9 +115,20 @@ impl<'a> Recorder<'a> {
         changed
     }
 
+    /// `make(html)`, or what it made of the same fragment last time.
+    pub fn text(&self, html: &str, make: fn(&str) -> String) -> String {
+        let key: Digest = Sha256::digest(html.as_bytes()).into();
+        let known = self.previous.and_then(|m| m.texts.get(&key)).cloned();
+        let text = known.unwrap_or_else(|| make(html));
+        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts.insert(key, text.clone());
+        text
+    }
+
     pub fn finish(self) -> Memo {
         Memo {
             files: self.next.into_inner().unwrap_or_else(|e| e.into_inner()),
+            texts: self.texts.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
 

@@ -18,6 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use sha2::{Digest as _, Sha256};
 
+use super::memo::Recorder;
 use super::shared::Views;
 use super::site::Out;
 use super::views::{ClaimView, DiscrepancyView, EntityView, script_json_into};
@@ -77,7 +78,7 @@ const PART: usize = 2048;
 /// Puts `search-index.js` and its parts, each as it is made. A part whose documents are
 /// those of the last build (`serve`, through the [`Recorder`]) is not made again.
 pub fn index(v: &Views, out: &Out) -> Result<(), Error> {
-    let docs = documents(v);
+    let docs = documents(v, Texts(out.recorder()));
     debug_assert_eq!(
         docs.len(),
         count(v),
@@ -186,8 +187,21 @@ fn count(v: &Views) -> usize {
         + v.core.disc_views.len()
 }
 
+/// The plain text of HTML fragments ([`plain_text`]), through the memo when there is one.
+#[derive(Clone, Copy)]
+struct Texts<'a>(Option<&'a Recorder<'a>>);
+
+impl Texts<'_> {
+    fn of(self, html: &str) -> String {
+        match self.0 {
+            Some(recorder) => recorder.text(html, plain_text),
+            None => plain_text(html),
+        }
+    }
+}
+
 /// Every document, in a fixed order: pages, entities, claims, discrepancies.
-fn documents(v: &Views) -> Vec<Doc> {
+fn documents(v: &Views, texts: Texts) -> Vec<Doc> {
     let core = v.core;
     let ctx = core.ctx;
     let model = ctx.model;
@@ -200,7 +214,7 @@ fn documents(v: &Views) -> Vec<Doc> {
             url: urls::OVERVIEW.into(),
             kind: "Overview".into(),
             title: title.into(),
-            body: plain_text(html),
+            body: texts.of(html),
             source: String::new(),
         });
     }
@@ -209,7 +223,7 @@ fn documents(v: &Views) -> Vec<Doc> {
         if matches!(route, urls::Route::Page(_)) {
             let html = markdown::to_html(&page.body, &route.root(model), ctx);
             let mut body = page.description.clone().unwrap_or_default();
-            push_sentence(&mut body, &plain_text(&html));
+            push_sentence(&mut body, &texts.of(&html));
             docs.push(Doc {
                 url: page.url.clone(),
                 kind: "Page".into(),
@@ -219,21 +233,21 @@ fn documents(v: &Views) -> Vec<Doc> {
             });
         }
     }
-    // Their text in parallel (the HTML is parsed for it); only `add_doc` is serial.
-    docs.par_extend(v.entities.par_iter().map(entity));
-    docs.par_extend(core.claims.par_iter().map(claim));
-    docs.par_extend(core.disc_views.par_iter().map(discrepancy));
+    // Their text in parallel (the HTML is parsed for it).
+    docs.par_extend(v.entities.par_iter().map(|e| entity(e, texts)));
+    docs.par_extend(core.claims.par_iter().map(|c| claim(c, texts)));
+    docs.par_extend(core.disc_views.par_iter().map(|d| discrepancy(d, texts)));
     docs
 }
 
-fn entity(e: &EntityView) -> Doc {
+fn entity(e: &EntityView, texts: Texts) -> Doc {
     let mut body = String::new();
     for f in &e.facts {
         let items: Vec<&str> = f.items.iter().map(|i| i.text.as_str()).collect();
         push_sentence(&mut body, &format!("{}: {}", f.label, items.join(", ")));
     }
     if let Some(html) = &e.summary_html {
-        push_sentence(&mut body, &plain_text(html));
+        push_sentence(&mut body, &texts.of(html));
     }
     Doc {
         url: e.url.clone(),
@@ -244,7 +258,7 @@ fn entity(e: &EntityView) -> Doc {
     }
 }
 
-fn claim(c: &ClaimView) -> Doc {
+fn claim(c: &ClaimView, texts: Texts) -> Doc {
     let mut body = format!("“{}”", c.quote);
     if let Some(s) = &c.speaker {
         body.push_str(" — ");
@@ -259,7 +273,7 @@ fn claim(c: &ClaimView) -> Doc {
         push_sentence(&mut body, &format!("As of {a}"));
     }
     if let Some(html) = &c.note_html {
-        push_sentence(&mut body, &plain_text(html));
+        push_sentence(&mut body, &texts.of(html));
     }
     Doc {
         url: c.url.clone(),
@@ -270,7 +284,7 @@ fn claim(c: &ClaimView) -> Doc {
     }
 }
 
-fn discrepancy(d: &DiscrepancyView) -> Doc {
+fn discrepancy(d: &DiscrepancyView, texts: Texts) -> Doc {
     let mut body = String::new();
     let readings: Vec<String> = (d.readings.iter())
         .map(|r| {
@@ -290,7 +304,7 @@ fn discrepancy(d: &DiscrepancyView) -> Doc {
             push_sentence(&mut body, t);
         }
         if let Some(html) = &n.html {
-            push_sentence(&mut body, &plain_text(html));
+            push_sentence(&mut body, &texts.of(html));
         }
     }
     for q in d.readings.iter().flat_map(|r| &r.quotes) {
