@@ -11,6 +11,7 @@ mod parts;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts::{self, Agreement};
@@ -43,13 +44,15 @@ pub struct PrintContext<'a> {
     pub cover_sources: Vec<CoverSource<'a>>,
     /// A section per kind of entity the briefing has, numbered from 2.
     pub kinds: Vec<KindSection<'a>>,
-    /// Flags first, then marks, then the dismissed (`item.severity`: `flag`, `mark`, none).
-    pub discrepancies: Part<'a, Numbered<'a, PrintDiscrepancy<'a>>>,
+    /// Flags first, then marks, then the dismissed, each drawn by
+    /// `partials/print-discrepancy.html`.
+    pub discrepancies: Part<'a, Placed<'a>>,
     /// Every outcome, for the legend (`#legend`) in the discrepancies section.
     pub legend: Vec<LegendEntry>,
     pub timeline: Part<'a, PrintDay<'a>>,
-    /// Every claim once, by subject, in the order of the entity sections.
-    pub annex: Part<'a, Numbered<'a, AnnexGroup<'a>>>,
+    /// Every claim once, by subject, in the order of the entity sections, each subject drawn
+    /// by `partials/print-annex.html`.
+    pub annex: Part<'a, Placed<'a>>,
     /// The source-agreement matrix (`partials/agreement.html`), its rows linking to the
     /// discrepancies in the view.
     pub agreement: Option<Agreement<'a>>,
@@ -70,7 +73,51 @@ pub struct KindSection<'a> {
     pub anchor: &'a str,
     /// `Countries`, `People`, ...
     pub title: &'a str,
-    pub entities: Vec<Numbered<'a, PrintEntity<'a>>>,
+    /// Each drawn by `partials/print-entity.html`.
+    pub entities: Vec<Placed<'a>>,
+}
+
+/// An item of the print view drawn by a partial of its own, with a context of its own (`root`
+/// and the item as `entry`, `e` or `g`: what the loop of `print.html` once called it):
+/// `number`, `anchor`, `item.title` (for the contents) and its `html`. Drawn one at a time, in
+/// parallel, so no context of the whole briefing is ever held.
+#[derive(Serialize)]
+pub struct Placed<'a> {
+    pub number: &'a str,
+    pub anchor: &'a str,
+    pub item: Heading,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct Heading {
+    pub title: String,
+}
+
+/// Draws each of `items` with `template`, the item named `name` in its context.
+fn place<'a, T: Serialize + Send>(
+    tera: &tera::Tera,
+    template: &str,
+    name: &'static str,
+    items: Vec<Numbered<'a, T>>,
+    title: impl Fn(&T) -> &str + Sync,
+) -> Result<Vec<Placed<'a>>, tera::Error> {
+    items
+        .into_par_iter()
+        .map(|n| {
+            let mut context = tera::Context::new();
+            context.insert("root", "");
+            context.insert(name, &n);
+            Ok(Placed {
+                html: tera.render(template, &context)?,
+                number: n.number,
+                anchor: n.anchor,
+                item: Heading {
+                    title: title(&n.item).to_string(),
+                },
+            })
+        })
+        .collect()
 }
 
 /// A source as the cover lists it.
@@ -181,6 +228,17 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             })
             .collect(),
     };
+    let tera = v.core.tera;
+    let discrepancies = Part {
+        number: discrepancies.number,
+        items: place(
+            tera,
+            "partials/print-discrepancy.html",
+            "entry",
+            discrepancies.items,
+            |d| d.title,
+        )?,
+    };
     let annex = Part {
         number: anchors.number(anchors::ANNEX),
         items: (anchors.annex.iter())
@@ -200,6 +258,13 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             })
             .collect(),
     };
+    let annex = Part {
+        number: annex.number,
+        items: place(tera, "partials/print-annex.html", "g", annex.items, |g| {
+            g.name
+        })?,
+    };
+    drop(claims);
     let assets = base.root.clone();
     base.root = Cow::Borrowed("");
     let context = PrintContext {
@@ -211,7 +276,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             .map(|p| notes(v, &anchors, marked(v, &model.pages[p.0].body)))
             .unwrap_or_default(),
         cover_sources: cover_sources(model, &anchors),
-        kinds: kind_sections(v, &anchors, summaries),
+        kinds: kind_sections(v, &anchors, summaries)?,
         discrepancies,
         legend: jobs::legend(),
         timeline,
@@ -247,7 +312,7 @@ fn kind_sections<'a>(
     v: &'a Views,
     anchors: &'a Anchors,
     summaries: Vec<Option<String>>,
-) -> Vec<KindSection<'a>> {
+) -> Result<Vec<KindSection<'a>>, tera::Error> {
     let model = v.core.ctx.model;
     let mut summaries = summaries.into_iter();
     let mut sections = Vec::new();
@@ -276,10 +341,16 @@ fn kind_sections<'a>(
             number: anchors.number(&list),
             anchor: anchors.id(&list),
             title: &model.kind(plan.kind).plural,
-            entities,
+            entities: place(
+                v.core.tera,
+                "partials/print-entity.html",
+                "e",
+                entities,
+                |e| e.name,
+            )?,
         });
     }
-    sections
+    Ok(sections)
 }
 
 /// The discrepancies `body`'s claims are marked with, in order (with repeats).

@@ -35,6 +35,9 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "partials/comparison.html",
     "partials/notes.html",
     "partials/pagination.html",
+    "partials/print-discrepancy.html",
+    "partials/print-entity.html",
+    "partials/print-annex.html",
     "print.html",
     "search.html",
 );
