@@ -126,10 +126,16 @@ async fn serve(options: &ServeOptions, build_options: Options, out: PathBuf) -> 
         events,
         loopback: options.bind.is_loopback(),
     });
-    let mut memo = None;
-    let first = watch::rebuild(&state, &build_options, watch::Change::Full, None, &mut memo)?;
+    let mut served = None;
+    let first = watch::rebuild(
+        &state,
+        &build_options,
+        watch::Change::Full,
+        None,
+        &mut served,
+    )?;
     // Watching before saying so: an edit made as soon as `Serving` shows is rebuilt.
-    watch::watch(state.clone(), build_options, memo)?;
+    watch::watch(state.clone(), build_options, served)?;
     let url = format!("http://{}{}", display_host(local), first.base_path);
     println!("Serving {} at {url} (Ctrl-C to stop)", first.title);
     if options.open {

@@ -376,6 +376,29 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(write_err(path))
 }
 
+/// What identifies the build in `out`: its marker file's device, inode and time. A build of
+/// Dossier's writes a new marker; a patch leaves it. `None` without a marker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stamp {
+    id: (u64, u64),
+    modified: Option<std::time::SystemTime>,
+}
+
+pub fn stamp(out: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(out.join(MARKER)).ok()?;
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let id = (0, meta.len());
+    Some(Stamp {
+        id,
+        modified: meta.modified().ok(),
+    })
+}
+
 /// Whether `dir` holds a previous Dossier build, or nothing.
 fn previous_output(dir: &Path) -> bool {
     dir.join(MARKER).is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())

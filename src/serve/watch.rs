@@ -16,6 +16,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::load::CONFIG_FILE;
 use crate::render::Memo;
+use crate::write;
 use crate::{Compiled, Options};
 
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -31,24 +32,32 @@ pub(super) enum Change {
 /// Compiles and, when there are no errors, swaps the new output in; reports to the terminal
 /// and to open pages. `Err` only for the first build of a folder that is not a briefing.
 ///
-/// `memo` is that of the build being served: against it only what changed is rendered and
-/// written ([`crate::rebuild`]); it becomes the new build's, or `None` when the output may no
-/// longer match it (the next rebuild is then a full one).
+/// `served` is the memo of the build being served: against it only what changed is rendered
+/// and written ([`crate::rebuild`]); it becomes the new build's, or `None` when the output may
+/// no longer match it (the next rebuild is then a full one). It is dropped when the output
+/// folder holds another build than the one it was written into (`dossier build` ran meanwhile).
 pub(super) fn rebuild(
     state: &State,
     options: &Options,
     change: Change,
     since: Option<Instant>,
-    memo: &mut Option<Memo>,
+    served: &mut Option<Served>,
 ) -> Result<Status> {
     let started = Instant::now();
     let current = state.status();
     let first = current.build == 0 && current.title.is_empty();
-    let (mut compiled, update) = match crate::rebuild(options, &state.out, memo.as_ref()) {
+    if served
+        .as_ref()
+        .is_some_and(|s| s.stamp.is_none() || s.stamp != write::stamp(&state.out))
+    {
+        *served = None;
+    }
+    let memo = served.as_ref().map(|s| &s.memo);
+    let (mut compiled, update) = match crate::rebuild(options, &state.out, memo) {
         Ok(c) => c,
         Err(e) if first => return Err(e),
         Err(e) => {
-            *memo = None;
+            *served = None;
             return Ok(report_failure(state, vec![operational(&e)]));
         }
     };
@@ -63,12 +72,15 @@ pub(super) fn rebuild(
         let _guard = state.swap.write().unwrap_or_else(|p| p.into_inner());
         update.apply(&compiled.site)
     };
-    *memo = None;
+    *served = None;
     match applied {
         Ok(retired) => drop(retired),
         Err(e) => return Ok(report_failure(state, vec![operational(&e)])),
     }
-    *memo = compiled.site.memo.take();
+    *served = (compiled.site.memo.take()).map(|memo| Served {
+        memo,
+        stamp: write::stamp(&state.out),
+    });
     let (status, message) = publish(state, &compiled, change);
     if !first {
         let after = since.map_or_else(String::new, |t| {
@@ -81,6 +93,12 @@ pub(super) fn rebuild(
         );
     }
     Ok(status)
+}
+
+/// The memo of the build being served, and the stamp of the output it was written into.
+pub(super) struct Served {
+    memo: Memo,
+    stamp: Option<write::Stamp>,
 }
 
 /// Records a good build and tells open pages to reload (or only restyle).
@@ -180,7 +198,7 @@ struct Rebuilder<W: Watcher, C: FileIdCache> {
     state: Arc<State>,
     options: Options,
     /// The memo of the build being served.
-    memo: Option<Memo>,
+    served: Option<Served>,
     /// The briefing folder and the output, canonical, to compare with event paths.
     root: PathBuf,
     out: PathBuf,
@@ -189,7 +207,7 @@ struct Rebuilder<W: Watcher, C: FileIdCache> {
 }
 
 /// Starts the watcher and the thread that rebuilds on its events.
-pub(super) fn watch(state: Arc<State>, options: Options, memo: Option<Memo>) -> Result<()> {
+pub(super) fn watch(state: Arc<State>, options: Options, served: Option<Served>) -> Result<()> {
     let root =
         std::fs::canonicalize(&options.root).map_err(crate::error::read_err(&options.root))?;
     let cannot_watch = |source| Error::Watch {
@@ -205,7 +223,7 @@ pub(super) fn watch(state: Arc<State>, options: Options, memo: Option<Memo>) -> 
     let mut rebuilder = Rebuilder {
         state,
         options,
-        memo,
+        served,
         root,
         out,
         debouncer,
@@ -249,7 +267,7 @@ impl<W: Watcher, C: FileIdCache> Rebuilder<W, C> {
                 .iter()
                 .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
             let change = if css { Change::CssOnly } else { Change::Full };
-            let _ = rebuild(&self.state, &self.options, change, since, &mut self.memo);
+            let _ = rebuild(&self.state, &self.options, change, since, &mut self.served);
         }
     }
 
