@@ -19,7 +19,7 @@ use crate::render::Memo;
 use crate::write;
 use crate::{Compiled, Options};
 
-const DEBOUNCE: Duration = Duration::from_millis(150);
+const DEBOUNCE: Duration = Duration::from_millis(50);
 const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
 
 /// What changed, which decides how open pages refresh.
