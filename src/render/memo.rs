@@ -216,24 +216,18 @@ mod tests {
 
     #[test]
     fn a_template_depends_on_what_it_extends_and_includes_only() {
-        let before = closures(&set(&[
-            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
-            (
-                "a.html",
-                r#"{% extends "base.html" %}{% include "p.html" %}"#,
-            ),
-            ("b.html", r#"{% extends 'base.html' %}"#),
-            ("p.html", "partial"),
-        ]));
-        let after = closures(&set(&[
-            ("base.html", "<html>{% block main %}{% endblock %}</html>"),
-            (
-                "a.html",
-                r#"{% extends "base.html" %}{% include "p.html" %}"#,
-            ),
-            ("b.html", r#"{% extends 'base.html' %}"#),
-            ("p.html", "partial, edited"),
-        ]));
+        let with = |partial: &str| {
+            closures(&set(&[
+                ("base.html", "<html>{% block main %}{% endblock %}</html>"),
+                (
+                    "a.html",
+                    r#"{% extends "base.html" %}{% include "p.html" %}"#,
+                ),
+                ("b.html", r#"{% extends 'base.html' %}"#),
+                ("p.html", partial),
+            ]))
+        };
+        let (before, after) = (with("partial"), with("partial, edited"));
         assert_ne!(before["a.html"], after["a.html"]);
         assert_ne!(before["p.html"], after["p.html"]);
         assert_eq!(before["b.html"], after["b.html"]);

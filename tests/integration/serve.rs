@@ -268,17 +268,34 @@ fn edits_are_rebuilt_and_reported() {
     );
     assert!(server.log().contains("rebuilt in"), "{}", server.log());
     // The rebuild wrote only what changed; the overview, not every page.
-    assert!(server.log().contains(" changed); reload sent"), "{}", server.log());
+    assert!(
+        server.log().contains(" changed); reload sent"),
+        "{}",
+        server.log()
+    );
 
     // A `dossier build` into the served folder replaces the build the memo describes: the
     // next rebuild is a full one, and still shows the edit.
     let build = server.status()["build"].as_u64().expect("build");
     let run = crate::support::run_in(&server.root, &["build"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    server.replace("content/index.md", "will surely make", "will certainly make");
+    server.replace(
+        "content/index.md",
+        "will surely make",
+        "will certainly make",
+    );
     server.wait_status(REBUILD, "a rebuild", |s| s["build"].as_u64() > Some(build));
-    assert!(server.log().contains("(full build); reload sent"), "{}", server.log());
-    assert!(server.get("/").text().contains("will certainly make widgets"));
+    assert!(
+        server.log().contains("(full build); reload sent"),
+        "{}",
+        server.log()
+    );
+    assert!(
+        server
+            .get("/")
+            .text()
+            .contains("will certainly make widgets")
+    );
 }
 
 #[test]
