@@ -80,7 +80,9 @@ pub struct KindSection<'a> {
 /// An item of the print view drawn by a partial of its own, with a context of its own (`root`
 /// and the item as `entry`, `e` or `g`: what the loop of `print.html` once called it):
 /// `number`, `anchor`, `item.title` (for the contents) and its `html`. Drawn one at a time, in
-/// parallel, so no context of the whole briefing is ever held.
+/// parallel, so no context of the whole briefing is ever held; `html` is a placeholder that
+/// [`Drawn::assemble`] replaces once `print.html` is rendered, so the drawn HTML is never
+/// copied into Tera's context nor through its output.
 #[derive(Serialize)]
 pub struct Placed<'a> {
     pub number: &'a str,
@@ -94,30 +96,86 @@ pub struct Heading {
     pub title: String,
 }
 
-/// Draws each of `items` with `template`, the item named `name` in its context.
-fn place<'a, T: Serialize + Send>(
-    tera: &tera::Tera,
-    template: &str,
-    name: &'static str,
-    items: Vec<Numbered<'a, T>>,
-    title: impl Fn(&T) -> &str + Sync,
-) -> Result<Vec<Placed<'a>>, tera::Error> {
-    items
-        .into_par_iter()
-        .map(|n| {
-            let mut context = tera::Context::new();
-            context.insert("root", "");
-            context.insert(name, &n);
-            Ok(Placed {
-                html: tera.render(template, &context)?,
-                number: n.number,
-                anchor: n.anchor,
-                item: Heading {
-                    title: title(&n.item).to_string(),
-                },
+/// The items drawn by their partials, in order, and the placeholder that stands for each in
+/// `print.html`'s context: an HTML comment with a number no briefing can guess (user text is
+/// escaped or sanitised, and the sanitiser drops comments).
+struct Drawn {
+    prefix: String,
+    parts: Vec<String>,
+}
+
+impl Drawn {
+    fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::hash::RandomState::new().build_hasher().finish();
+        Drawn {
+            prefix: format!("<!--dossier-print-part:{nonce:016x}:"),
+            parts: Vec::new(),
+        }
+    }
+
+    /// Draws each of `items` with `template`, the item named `name` in its context.
+    fn place<'a, T: Serialize + Send>(
+        &mut self,
+        tera: &tera::Tera,
+        template: &str,
+        name: &'static str,
+        items: Vec<Numbered<'a, T>>,
+        title: impl Fn(&T) -> &str + Sync,
+    ) -> Result<Vec<Placed<'a>>, tera::Error> {
+        let drawn: Vec<(Placed<'a>, String)> = items
+            .into_par_iter()
+            .map(|n| {
+                let mut context = tera::Context::new();
+                context.insert("root", "");
+                context.insert(name, &n);
+                let html = tera.render(template, &context)?;
+                let placed = Placed {
+                    number: n.number,
+                    anchor: n.anchor,
+                    item: Heading {
+                        title: title(&n.item).to_string(),
+                    },
+                    html: String::new(),
+                };
+                Ok((placed, html))
             })
-        })
-        .collect()
+            .collect::<Result<_, tera::Error>>()?;
+        Ok((drawn.into_iter())
+            .map(|(mut placed, html)| {
+                placed.html = format!("{}{}-->", self.prefix, self.parts.len());
+                self.parts.push(html);
+                placed
+            })
+            .collect())
+    }
+
+    /// `frame` (`print.html` rendered) with each placeholder replaced by its item's HTML.
+    fn assemble(self, frame: &str) -> String {
+        let total: usize = self.parts.iter().map(String::len).sum();
+        let mut out = String::with_capacity(frame.len() + total);
+        let mut rest = frame;
+        while let Some(at) = rest.find(&self.prefix) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + self.prefix.len()..];
+            let part = after.find("-->").and_then(|end| {
+                let i: usize = after[..end].parse().ok()?;
+                Some((end, self.parts.get(i)?))
+            });
+            match part {
+                Some((end, html)) => {
+                    out.push_str(html);
+                    rest = &after[end + 3..];
+                }
+                None => {
+                    out.push_str(&self.prefix);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 /// A source as the cover lists it.
@@ -229,9 +287,10 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             .collect(),
     };
     let tera = v.core.tera;
+    let mut drawn = Drawn::new();
     let discrepancies = Part {
         number: discrepancies.number,
-        items: place(
+        items: drawn.place(
             tera,
             "partials/print-discrepancy.html",
             "entry",
@@ -260,7 +319,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
     };
     let annex = Part {
         number: annex.number,
-        items: place(tera, "partials/print-annex.html", "g", annex.items, |g| {
+        items: drawn.place(tera, "partials/print-annex.html", "g", annex.items, |g| {
             g.name
         })?,
     };
@@ -276,7 +335,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             .map(|p| notes(v, &anchors, marked(v, &model.pages[p.0].body)))
             .unwrap_or_default(),
         cover_sources: cover_sources(model, &anchors),
-        kinds: kind_sections(v, &anchors, summaries)?,
+        kinds: kind_sections(v, &anchors, summaries, &mut drawn)?,
         discrepancies,
         legend: jobs::legend(),
         timeline,
@@ -286,7 +345,8 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         running_head: running_head(model),
         graded: jobs::graded(model),
     };
-    (v.core.tera).render("print.html", &tera::Context::from_serialize(&context)?)
+    let frame = tera.render("print.html", &tera::Context::from_serialize(&context)?)?;
+    Ok(drawn.assemble(&frame))
 }
 
 /// Claim `c` as the view shows it, its flags linking to places in the view.
@@ -312,6 +372,7 @@ fn kind_sections<'a>(
     v: &'a Views,
     anchors: &'a Anchors,
     summaries: Vec<Option<String>>,
+    drawn: &mut Drawn,
 ) -> Result<Vec<KindSection<'a>>, tera::Error> {
     let model = v.core.ctx.model;
     let mut summaries = summaries.into_iter();
@@ -341,7 +402,7 @@ fn kind_sections<'a>(
             number: anchors.number(&list),
             anchor: anchors.id(&list),
             title: &model.kind(plan.kind).plural,
-            entities: place(
+            entities: drawn.place(
                 v.core.tera,
                 "partials/print-entity.html",
                 "e",
@@ -432,6 +493,27 @@ fn css_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawn_parts_replace_their_placeholders_only() {
+        let mut drawn = Drawn::new();
+        drawn.parts = vec!["<p>one</p>".into(), "<p>two</p>".into()];
+        let marker = |i: usize| format!("{}{i}-->", drawn.prefix);
+        let frame = format!(
+            "<main>{}{}{}, {}99-->, <!--dossier-print-part:0:0--></main>",
+            marker(1),
+            marker(0),
+            marker(1),
+            drawn.prefix
+        );
+        let prefix = drawn.prefix.clone();
+        assert_eq!(
+            drawn.assemble(&frame),
+            format!(
+                "<main><p>two</p><p>one</p><p>two</p>, {prefix}99-->, <!--dossier-print-part:0:0--></main>"
+            )
+        );
+    }
 
     #[test]
     fn css_strings_cannot_escape() {
