@@ -1,6 +1,7 @@
 //! Stage 6, write: the only place that writes the site. It writes into a fresh folder beside
 //! the output and swaps it in only when everything is written, so a failed or interrupted
-//! build leaves the previous site whole.
+//! build leaves the previous site whole. A rebuild of `serve` that changes a few files holds
+//! them in memory and then writes each in place through a rename ([`Patch`]).
 //!
 //! Every output path is first [`resolve`]d, and the checks of [`check_output`] compare
 //! resolved paths, so `..`, symlinks and folders that do not exist yet cannot lead a build
