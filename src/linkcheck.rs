@@ -1,11 +1,16 @@
 //! Checks every internal link and anchor of a rendered site, page by page as render makes
-//! them ([`Scanner`] is a [`Sink`]): each page is parsed once and only its ids and link
-//! targets are kept, so no page, let alone its document tree, outlives its parse.
+//! them ([`Scanner`] is a [`Sink`]): each page goes once through html5ever's tokenizer, which
+//! builds no document tree, and only its ids and link targets are kept.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use scraper::{Html, Selector};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
@@ -19,26 +24,14 @@ struct Scanned {
 }
 
 /// Takes the pages render makes and remembers what the check needs of each.
+#[derive(Default)]
 pub struct Scanner {
-    /// Elements with ids, and elements that link (constant selectors: never `None`).
-    selectors: Option<(Selector, Selector)>,
     pages: Mutex<Vec<Scanned>>,
-}
-
-impl Default for Scanner {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl Scanner {
     pub fn new() -> Self {
-        let ids = Selector::parse("[id]");
-        let links = Selector::parse("a[href], link[href], script[src], img[src]");
-        Scanner {
-            selectors: ids.ok().zip(links.ok()),
-            pages: Mutex::default(),
-        }
+        Self::default()
     }
 
     /// Reports each link from a page of `site` to a missing file or a missing anchor.
@@ -72,31 +65,25 @@ impl Sink for Scanner {
     }
 
     fn put(&self, file: OutputFile) -> Result<(), Error> {
-        let Some((ids, links)) = &self.selectors else {
-            return Ok(());
-        };
         if !file.path.ends_with(".html") {
             return Ok(());
         }
-        let html = Html::parse_document(&String::from_utf8_lossy(&file.bytes));
-        let ids = (html.select(ids))
-            .filter_map(|e| e.value().attr("id").map(str::to_string))
-            .collect();
+        let tokenizer = Tokenizer::new(Tags::default(), TokenizerOpts::default());
+        let input = BufferQueue::default();
+        input.push_back(StrTendril::from(
+            String::from_utf8_lossy(&file.bytes).as_ref(),
+        ));
+        let _ = tokenizer.feed(&input);
+        tokenizer.end();
+        let Tags { ids, links } = tokenizer.sink;
+        let mut links = links.into_inner();
         // Its links are absolute, for any URL it is served at.
-        let links = if file.path == "404.html" {
-            Vec::new()
-        } else {
-            (html.select(links))
-                .filter_map(|e| {
-                    let value = e.value();
-                    value.attr("href").or_else(|| value.attr("src"))
-                })
-                .map(str::to_string)
-                .collect()
-        };
+        if file.path == "404.html" {
+            links.clear();
+        }
         let page = Scanned {
             path: file.path,
-            ids,
+            ids: ids.into_inner(),
             links,
         };
         self.pages
@@ -104,6 +91,51 @@ impl Sink for Scanner {
             .unwrap_or_else(|e| e.into_inner())
             .push(page);
         Ok(())
+    }
+}
+
+/// What the tokenizer finds in start tags: every `id`, and the `href` of `a` and `link` and the
+/// `src` of `script` and `img`.
+#[derive(Default)]
+struct Tags {
+    ids: RefCell<HashSet<String>>,
+    links: RefCell<Vec<String>>,
+}
+
+impl TokenSink for Tags {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag {
+            return TokenSinkResult::Continue;
+        }
+        let name: &str = &tag.name;
+        let linked = match name {
+            "a" | "link" => "href",
+            "script" | "img" => "src",
+            _ => "",
+        };
+        for attr in &tag.attrs {
+            let attr_name: &str = &attr.name.local;
+            if attr_name == "id" {
+                self.ids.borrow_mut().insert(attr.value.to_string());
+            } else if attr_name == linked {
+                self.links.borrow_mut().push(attr.value.to_string());
+            }
+        }
+        // What a tree builder would tell the tokenizer: these elements hold text, not tags.
+        match name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
     }
 }
 
@@ -160,6 +192,26 @@ mod tests {
             path: path.into(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn ids_and_links_come_from_tags_not_from_text() {
+        let scanner = Scanner::new();
+        let html = "<!DOCTYPE html><html><head><title>a <a href=\"t.html\"></title>\
+                    <link rel=\"stylesheet\" href=\"s.css\"><script src=\"j.js\">\
+                    var x = '<a href=\"no.html\" id=\"no\">';</script>\
+                    <style>a::after { content: '<a id=\"no2\">' }</style></head>\
+                    <body><svg><a href=\"#one\"><text id=\"in-svg\">x</text></a></svg>\
+                    <p id=\"one\">x &amp; <img src=\"i.png\" alt=\"\"></p>\
+                    <a href=\"q.html?a=1&amp;b=2\">q</a><a>none</a><!-- <a href=\"c.html\"> --></body></html>";
+        assert!(scanner.put(page("index.html", html)).is_ok());
+        let pages = scanner.pages.into_inner().unwrap_or_default();
+        let ids: HashSet<String> = ["one", "in-svg"].map(String::from).into();
+        assert_eq!(pages[0].ids, ids);
+        assert_eq!(
+            pages[0].links,
+            ["s.css", "j.js", "#one", "i.png", "q.html?a=1&b=2"]
+        );
     }
 
     #[test]

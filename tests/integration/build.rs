@@ -626,3 +626,33 @@ fn long_lists_are_paginated() {
     let check = fixture.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
 }
+
+/// `check` reads every page's links and ids (html5ever's tokenizer): a link to a file the site
+/// lacks and one to an anchor its page lacks are both reported, each with its page.
+#[test]
+fn check_reports_a_missing_file_and_a_missing_anchor() {
+    let fixture = Fixture::new("basic");
+    fixture.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nSee [the annex](missing.html) and [the top](../index.html#nowhere).\n",
+    );
+    let run = fixture.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("broken link `missing.html`: no file"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("no anchor #nowhere in index.html"),
+        "{}",
+        run.stderr
+    );
+    // Those two only: every other link and anchor of the site is found.
+    assert_eq!(
+        run.stderr.matches("broken link").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
