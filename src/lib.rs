@@ -102,14 +102,28 @@ fn compile_with(
 /// written when the content has errors, or when [`output_dir`] refuses the output.
 pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     let out = output_dir(&options.root, output)?;
-    // Each page goes into a staging folder as it is rendered, swapped in once complete.
-    let stage = write::stage(&out)?;
-    let compiled = compile(options, &stage)?;
-    if !compiled.diags.has_errors() {
-        stage.complete(&compiled.site)?;
+    let (compiled, stage) = staged(options, &out, Memoize::No)?;
+    if let Some(stage) = stage {
         stage.swap()?;
     }
     Ok(compiled)
+}
+
+/// Renders the site into a staging folder beside `out`, each page as it is made: complete
+/// and ready for [`write::Stage::swap`], or `None` when the build has errors (its folder is
+/// then deleted).
+fn staged(
+    options: &Options,
+    out: &Path,
+    memoize: Memoize,
+) -> Result<(Compiled, Option<write::Stage>)> {
+    let stage = write::stage(out)?;
+    let compiled = compile_with(options, false, &stage, memoize)?;
+    if compiled.diags.has_errors() {
+        return Ok((compiled, None));
+    }
+    stage.complete(&compiled.site)?;
+    Ok((compiled, Some(stage)))
 }
 
 /// How a rebuild of `serve` goes into the output folder.
@@ -168,13 +182,8 @@ pub fn rebuild(
             return Ok((compiled, Some(Update::Patch(patch, removed))));
         }
     }
-    let stage = write::stage(out)?;
-    let compiled = compile_with(options, false, &stage, Memoize::Fresh)?;
-    if compiled.diags.has_errors() {
-        return Ok((compiled, None));
-    }
-    stage.complete(&compiled.site)?;
-    Ok((compiled, Some(Update::Swap(stage))))
+    let (compiled, stage) = staged(options, out, Memoize::Fresh)?;
+    Ok((compiled, stage.map(Update::Swap)))
 }
 
 /// Runs the whole pipeline and checks the rendered site's internal links, page by page as

@@ -15,7 +15,7 @@ use super::shared::Views;
 use super::urls::{self, Route};
 use super::{OutputFile, charts, flags, markdown, metadata, print, timeline, views};
 use crate::analyse::{OUTCOMES, Severity};
-use crate::model::{ClaimId, Details, EntityId, EntityKind, Model, PageId};
+use crate::model::{ClaimId, Details, EntityId, EntityKind, Model};
 
 /// Entities on one page of a kind's list.
 pub const LIST_PAGE: usize = 500;
@@ -53,11 +53,7 @@ pub fn routes(model: &Model) -> Vec<Route> {
     routes.extend((0..model.entities.len()).map(|e| Route::Entity(EntityId(e))));
     routes.extend((0..model.claims.len()).map(|c| Route::Claim(ClaimId(c))));
     // Summaries are their entity's page, the overview is its own route.
-    routes.extend(
-        (0..model.pages.len())
-            .map(|p| Route::of_page(model, PageId(p)))
-            .filter(|r| matches!(r, Route::Page(_))),
-    );
+    routes.extend(urls::own_pages(model).map(Route::Page));
     routes
 }
 

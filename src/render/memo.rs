@@ -76,18 +76,12 @@ impl<'a> Recorder<'a> {
     /// The digest of a page rendered from `template` with `context`; `None` when the context
     /// does not serialise (the page is then always rendered).
     pub fn page_input(&self, template: &str, context: &impl Serialize) -> Option<Digest> {
-        let mut hasher = Sha256::new();
-        hasher.update(self.templates.get(template)?);
-        serde_json::to_writer(HashWriter(&mut hasher), context).ok()?;
-        Some(hasher.finalize().into())
+        input(self.templates.get(template)?, context)
     }
 
     /// The digest of data a file other than a page is made from (it uses no template).
     pub fn data_input(&self, data: &impl Serialize) -> Option<Digest> {
-        let mut hasher = Sha256::new();
-        hasher.update(b"data\0");
-        serde_json::to_writer(HashWriter(&mut hasher), data).ok()?;
-        Some(hasher.finalize().into())
+        input(b"data\0", data)
     }
 
     /// Whether the file at `path` was made from `input` last time; if so it is kept as it is.
@@ -135,6 +129,14 @@ impl<'a> Recorder<'a> {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.next.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The digest of `head` then `value` as JSON; `None` when it does not serialise.
+fn input(head: &[u8], value: &impl Serialize) -> Option<Digest> {
+    let mut hasher = Sha256::new();
+    hasher.update(head);
+    serde_json::to_writer(HashWriter(&mut hasher), value).ok()?;
+    Some(hasher.finalize().into())
 }
 
 /// Feeds what serde_json writes to the hasher.

@@ -176,12 +176,8 @@ fn script(path: &str, head: &str, value: &impl Serialize, tail: &str) -> Result<
 /// How many documents [`documents`] makes.
 fn count(v: &Views) -> usize {
     let model = v.core.ctx.model;
-    let pages = (0..model.pages.len())
-        .map(|p| urls::Route::of_page(model, crate::model::PageId(p)))
-        .filter(|r| matches!(r, urls::Route::Page(_)))
-        .count();
     usize::from(v.overview_html.is_some())
-        + pages
+        + urls::own_pages(model).count()
         + v.entities.len()
         + v.core.claims.len()
         + v.core.disc_views.len()
@@ -218,20 +214,18 @@ fn documents(v: &Views, texts: Texts) -> Vec<Doc> {
             source: String::new(),
         });
     }
-    for (p, page) in model.pages.iter().enumerate() {
-        let route = urls::Route::of_page(model, crate::model::PageId(p));
-        if matches!(route, urls::Route::Page(_)) {
-            let html = markdown::to_html(&page.body, &route.root(model), ctx);
-            let mut body = page.description.clone().unwrap_or_default();
-            push_sentence(&mut body, &texts.of(&html));
-            docs.push(Doc {
-                url: page.url.clone(),
-                kind: "Page".into(),
-                title: page.title.clone(),
-                body,
-                source: String::new(),
-            });
-        }
+    for p in urls::own_pages(model) {
+        let page = &model.pages[p.0];
+        let html = markdown::to_html(&page.body, &urls::Route::Page(p).root(model), ctx);
+        let mut body = page.description.clone().unwrap_or_default();
+        push_sentence(&mut body, &texts.of(&html));
+        docs.push(Doc {
+            url: page.url.clone(),
+            kind: "Page".into(),
+            title: page.title.clone(),
+            body,
+            source: String::new(),
+        });
     }
     // Their text in parallel (the HTML is parsed for it).
     docs.par_extend(v.entities.par_iter().map(|e| entity(e, texts)));

@@ -40,6 +40,13 @@ pub enum Route {
     Search,
 }
 
+/// The Markdown files that are pages of their own (not the overview, not a summary).
+pub fn own_pages(model: &Model) -> impl Iterator<Item = PageId> + '_ {
+    (0..model.pages.len())
+        .map(PageId)
+        .filter(|p| Route::of_page(model, *p) == Route::Page(*p))
+}
+
 impl Route {
     /// Where the page of a Markdown file is: the overview, its entity's page (a summary), or
     /// a page of its own.
