@@ -87,6 +87,7 @@ fn compile_with(
     let ctx = render::Ctx {
         model: &model,
         analysis: &analysis,
+        recorder: None,
     };
     let sink = if diags.has_errors() { &Discard } else { sink };
     let site = render::render(&ctx, &templates, &static_files, sink, memoize, &mut diags)?;

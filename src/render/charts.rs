@@ -511,6 +511,7 @@ mod tests {
         let ctx = Ctx {
             model: &model,
             analysis: &analysis,
+            recorder: None,
         };
         let links: Vec<DiscLink> = (analysis.discrepancies.iter().enumerate())
             .map(|(i, d)| views::disc_link(&ctx, i, d))

@@ -7,12 +7,11 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use sha2::{Digest, Sha256};
-
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
+use xxhash_rust::xxh3::Xxh3;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 static THEMES: LazyLock<ThemeSet> = LazyLock::new(ThemeSet::load_defaults);
@@ -33,19 +32,18 @@ const CACHE_BYTES: usize = 32 << 20;
 
 #[derive(Default)]
 struct Cache {
-    blocks: HashMap<[u8; 32], String>,
+    blocks: HashMap<u128, String>,
     bytes: usize,
 }
 
 /// Highlights `code` written in `lang` (a fence token such as `yaml` or `rust`) as
 /// `<pre class="code"><code>` with classed spans. Unknown languages are escaped plain text.
 pub fn highlight(code: &str, lang: &str) -> String {
-    let key: [u8; 32] = Sha256::new()
-        .chain_update(lang.len().to_le_bytes())
-        .chain_update(lang)
-        .chain_update(code)
-        .finalize()
-        .into();
+    let mut hasher = Xxh3::new();
+    hasher.update(&lang.len().to_le_bytes());
+    hasher.update(lang.as_bytes());
+    hasher.update(code.as_bytes());
+    let key = hasher.digest128();
     if let Some(html) = cache().blocks.get(&key) {
         return html.clone();
     }

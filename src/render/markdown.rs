@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
+use super::memo::Derived;
 use super::{Ctx, esc, flags};
 use crate::model::{Body, ResolvedRef, Target};
 
@@ -71,10 +72,11 @@ pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
         }
         reference(r, plain, root, ctx, &mut seen)
     });
-    if ctx.model.config.trust_html {
-        html
-    } else {
-        SANITIZER.clean(&html).to_string()
+    let clean = |html: &str| SANITIZER.clean(html).to_string();
+    match ctx.recorder {
+        _ if ctx.model.config.trust_html => html,
+        Some(recorder) => recorder.derive(Derived::Sanitized, &html, clean),
+        None => clean(&html),
     }
 }
 

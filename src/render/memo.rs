@@ -1,27 +1,38 @@
 //! What `serve` keeps of its last good build, so the next one renders and writes only what
-//! changed: for every output file, the SHA-256 of its bytes and, for a page, of what made it
-//! (its template with every template that one extends or includes, and its context as JSON).
+//! changed: for every output file, a 128-bit XXH3 hash of its bytes and, for a page, of what
+//! made it (its template with every template that one extends or includes, and its context
+//! as CBOR, which names every field and writes strings as they are).
 //!
 //! A page whose inputs hash as before is not rendered; a file whose bytes hash as before is
-//! not written. It also keeps the plain text the search index made of each HTML fragment, by
-//! the fragment's hash. Both hashes cover everything the file is made from, so an incremental build
-//! writes the same bytes a full build would (`tests/integration/incremental.rs`).
+//! not written. It also keeps what was made of each HTML fragment alone (the sanitised HTML
+//! of the Markdown, the search index's plain text), by the fragment's hash. The hashes cover
+//! everything a file is made from, so an incremental build writes the same bytes a full build
+//! would (`tests/integration/incremental.rs`).
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
-/// A SHA-256 digest.
-pub type Digest = [u8; 32];
+/// A 128-bit XXH3 hash: not cryptographic (nothing here is secret or adversarial), and fast
+/// enough to hash every page's context on each rebuild.
+pub type Digest = u128;
 
 /// The last build's files, by output path.
 #[derive(Debug, Clone, Default)]
 pub struct Memo {
     files: HashMap<String, Entry>,
-    texts: HashMap<Digest, String>,
+    derived: HashMap<(Derived, Digest), String>,
+}
+
+/// What is made of an HTML fragment alone, and so kept by the memo for the next build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Derived {
+    /// The search index's plain text.
+    PlainText,
+    /// The Markdown's HTML, sanitised.
+    Sanitized,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,7 +70,7 @@ pub struct Recorder<'a> {
     /// includes.
     templates: HashMap<String, Digest>,
     next: Mutex<HashMap<String, Entry>>,
-    texts: Mutex<HashMap<Digest, String>>,
+    derived: Mutex<HashMap<(Derived, Digest), String>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -69,14 +80,14 @@ impl<'a> Recorder<'a> {
             previous,
             templates: closures(templates),
             next: Mutex::default(),
-            texts: Mutex::default(),
+            derived: Mutex::default(),
         }
     }
 
     /// The digest of a page rendered from `template` with `context`; `None` when the context
     /// does not serialise (the page is then always rendered).
     pub fn page_input(&self, template: &str, context: &impl Serialize) -> Option<Digest> {
-        input(self.templates.get(template)?, context)
+        input(&self.templates.get(template)?.to_le_bytes(), context)
     }
 
     /// The digest of data a file other than a page is made from (it uses no template).
@@ -101,7 +112,7 @@ impl<'a> Recorder<'a> {
     pub fn record(&self, path: &str, bytes: &[u8], input: Option<Digest>) -> bool {
         let entry = Entry {
             input,
-            bytes: Sha256::digest(bytes).into(),
+            bytes: xxh3_128(bytes),
         };
         let before = self.previous.and_then(|m| m.files.get(path));
         let changed = before.is_none_or(|b| b.bytes != entry.bytes);
@@ -110,19 +121,19 @@ impl<'a> Recorder<'a> {
     }
 
     /// `make(html)`, or what it made of the same fragment last time.
-    pub fn text(&self, html: &str, make: fn(&str) -> String) -> String {
-        let key: Digest = Sha256::digest(html.as_bytes()).into();
-        let known = self.previous.and_then(|m| m.texts.get(&key)).cloned();
-        let text = known.unwrap_or_else(|| make(html));
-        let mut texts = self.texts.lock().unwrap_or_else(|e| e.into_inner());
-        texts.insert(key, text.clone());
-        text
+    pub fn derive(&self, kind: Derived, html: &str, make: impl FnOnce(&str) -> String) -> String {
+        let key = (kind, xxh3_128(html.as_bytes()));
+        let known = self.previous.and_then(|m| m.derived.get(&key)).cloned();
+        let made = known.unwrap_or_else(|| make(html));
+        let mut derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        derived.insert(key, made.clone());
+        made
     }
 
     pub fn finish(self) -> Memo {
         Memo {
             files: self.next.into_inner().unwrap_or_else(|e| e.into_inner()),
-            texts: self.texts.into_inner().unwrap_or_else(|e| e.into_inner()),
+            derived: self.derived.into_inner().unwrap_or_else(|e| e.into_inner()),
         }
     }
 
@@ -131,26 +142,20 @@ impl<'a> Recorder<'a> {
     }
 }
 
-/// The digest of `head` then `value` as JSON; `None` when it does not serialise.
+/// The digest of `head` then `value` as CBOR; `None` when it does not serialise.
 fn input(head: &[u8], value: &impl Serialize) -> Option<Digest> {
-    let mut hasher = Sha256::new();
-    hasher.update(head);
-    serde_json::to_writer(HashWriter(&mut hasher), value).ok()?;
-    Some(hasher.finalize().into())
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        buffer.extend_from_slice(head);
+        ciborium::into_writer(value, &mut *buffer).ok()?;
+        Some(xxh3_128(buffer))
+    })
 }
 
-/// Feeds what serde_json writes to the hasher.
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+thread_local! {
+    /// Each thread's buffer for what it hashes: one hash of a whole buffer is faster than
+    /// feeding the hasher a serialiser's many small writes.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Per template, the digest of its source and of the sources of every template it may use.
@@ -185,15 +190,15 @@ fn closures(templates: &[(String, String)]) -> HashMap<String, Digest> {
             }
             let mut members: Vec<usize> = seen.into_iter().collect();
             members.sort_unstable_by(|a, b| templates[*a].0.cmp(&templates[*b].0));
-            let mut hasher = Sha256::new();
+            let mut hasher = Xxh3::new();
             for i in members {
                 let (name, source) = &templates[i];
                 for part in [name.as_bytes(), source.as_bytes()] {
-                    hasher.update((part.len() as u64).to_le_bytes());
+                    hasher.update(&(part.len() as u64).to_le_bytes());
                     hasher.update(part);
                 }
             }
-            (templates[start].0.clone(), hasher.finalize().into())
+            (templates[start].0.clone(), hasher.digest128())
         })
         .collect()
 }

@@ -41,6 +41,9 @@ use shared::{Core, Views};
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub analysis: &'a Analysis,
+    /// The memo under way, when render keeps one: it also remembers what was derived from
+    /// HTML fragments (sanitised HTML, plain text) for the next build.
+    pub recorder: Option<&'a Recorder<'a>>,
 }
 
 /// A file of the output, in memory until its [`Sink`] takes it.
@@ -141,21 +144,40 @@ pub fn render(
         Memoize::Fresh => Some(Recorder::new(None, &sources)),
         Memoize::Since(memo) => Some(Recorder::new(Some(memo), &sources)),
     };
-    let mut seen = HashSet::new();
-    let core = match Core::build(ctx, &tera) {
-        Ok(core) => core,
+    let ctx = Ctx {
+        recorder: recorder.as_ref(),
+        ..*ctx
+    };
+    let out = site::Out::new(sink, recorder.as_ref());
+    match Core::build(&ctx, &tera) {
+        Ok(core) => render_files(&Views::build(&core), &out, static_files, overrides, diags)?,
         Err(err) => {
-            site::report(&err, overrides, &mut seen, diags);
+            site::report(&err, overrides, &mut HashSet::new(), diags);
             return Ok(Site::default());
         }
-    };
-    let views = Views::build(&core);
-    let out = site::Out::new(sink, recorder);
+    }
+    let files = out.finish();
+    site::check_output_paths(&files, static_files, diags);
+    Ok(Site {
+        files,
+        copies: static_files.to_vec(),
+        memo: recorder.map(Recorder::finish),
+    })
+}
+
+/// Every page in parallel with the generated files, then the built-in static ones.
+fn render_files(
+    views: &Views,
+    out: &site::Out,
+    static_files: &[(String, PathBuf)],
+    overrides: &[SourceFile],
+    diags: &mut Diagnostics,
+) -> Result<(), Error> {
     let (failed, generated) = rayon::join(
         || {
-            jobs::routes(ctx.model)
+            jobs::routes(views.core.ctx.model)
                 .into_par_iter()
-                .map(|route| match jobs::render(&views, route, out.recorder()) {
+                .map(|route| match jobs::render(views, route, out.recorder()) {
                     Ok(jobs::Page::Made(file, input)) => out.put_made(file, input).map(|()| None),
                     Ok(jobs::Page::Kept(path)) => {
                         out.remember(&path);
@@ -165,8 +187,9 @@ pub fn render(
                 })
                 .collect::<Result<Vec<_>, Error>>()
         },
-        || site::generated(&views, static_files, &out),
+        || site::generated(views, static_files, out),
     );
+    let mut seen = HashSet::new();
     for err in failed?.into_iter().flatten() {
         site::report(&err, overrides, &mut seen, diags);
     }
@@ -180,11 +203,5 @@ pub fn render(
             recorder.record(path, &[], None);
         }
     }
-    let (files, memo) = out.finish();
-    site::check_output_paths(&files, static_files, diags);
-    Ok(Site {
-        files,
-        copies: static_files.to_vec(),
-        memo,
-    })
+    Ok(())
 }

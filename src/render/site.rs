@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::memo::{Digest, Memo, Recorder};
+use super::memo::{Digest, Recorder};
 use super::shared::Views;
 use super::{OutputFile, Sink, export, highlight, jobs, metadata, previews, search, theme};
 use crate::diag::{Diagnostics, Loc};
@@ -115,11 +115,11 @@ const MAX_FILE_NAME: usize = 255;
 pub struct Out<'a> {
     sink: &'a dyn Sink,
     paths: Mutex<Vec<String>>,
-    recorder: Option<Recorder<'a>>,
+    recorder: Option<&'a Recorder<'a>>,
 }
 
 impl<'a> Out<'a> {
-    pub fn new(sink: &'a dyn Sink, recorder: Option<Recorder<'a>>) -> Self {
+    pub fn new(sink: &'a dyn Sink, recorder: Option<&'a Recorder<'a>>) -> Self {
         Out {
             sink,
             paths: Mutex::default(),
@@ -127,8 +127,8 @@ impl<'a> Out<'a> {
         }
     }
 
-    pub fn recorder(&self) -> Option<&Recorder<'a>> {
-        self.recorder.as_ref()
+    pub fn recorder(&self) -> Option<&'a Recorder<'a>> {
+        self.recorder
     }
 
     pub fn put(&self, file: OutputFile) -> Result<(), Error> {
@@ -139,8 +139,9 @@ impl<'a> Out<'a> {
     pub fn put_made(&self, file: OutputFile, input: Option<Digest>) -> Result<(), Error> {
         let writable = file.path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
         self.remember(&file.path);
-        let changed =
-            (self.recorder.as_ref()).is_none_or(|r| r.record(&file.path, &file.bytes, input));
+        let changed = self
+            .recorder
+            .is_none_or(|r| r.record(&file.path, &file.bytes, input));
         if writable && changed {
             self.sink.put(file)
         } else {
@@ -157,11 +158,11 @@ impl<'a> Out<'a> {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner())).push(path.to_string());
     }
 
-    /// Every path put, sorted, and the memo when there is one.
-    pub fn finish(self) -> (Vec<String>, Option<Memo>) {
+    /// Every path put, sorted.
+    pub fn finish(self) -> Vec<String> {
         let mut paths = self.paths.into_inner().unwrap_or_else(|e| e.into_inner());
         paths.sort_unstable();
-        (paths, self.recorder.map(Recorder::finish))
+        paths
     }
 }
 
