@@ -169,7 +169,7 @@ impl Loc {
 }
 
 /// The collector every stage writes to.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -54,20 +54,21 @@ pub struct Compiled {
 /// `diags`; `Err` is for operational failures (no content folder, unreadable root, a file the
 /// sink could not take).
 pub fn compile(options: &Options, sink: &dyn Sink) -> Result<Compiled> {
-    compile_with(options, false, sink, Memoize::No)
+    compile_with(options, false, sink, Memoize::No, None)
 }
 
 /// [`compile`]; for `check`, a missing `documents:` folder is an error; `memoize` as
-/// [`render::render`] takes it.
+/// [`render::render`] takes it, and `parsed` as [`parse::parse_with`].
 fn compile_with(
     options: &Options,
     checking: bool,
     sink: &dyn Sink,
     memoize: Memoize,
+    parsed: Option<&mut parse::Cache>,
 ) -> Result<Compiled> {
     let mut diags = Diagnostics::new();
     let loaded = load::load(&options.root, &mut diags)?;
-    let raw = parse::parse(&loaded, &mut diags);
+    let raw = parse::parse_with(&loaded, parsed, &mut diags);
     let resolve_options = resolve::ResolveOptions {
         require_documents: options.require_documents,
         require_documents_folder: checking,
@@ -103,7 +104,7 @@ fn compile_with(
 /// written when the content has errors, or when [`output_dir`] refuses the output.
 pub fn build(options: &Options, output: Option<&Path>) -> Result<Compiled> {
     let out = output_dir(&options.root, output)?;
-    let (compiled, stage) = staged(options, &out, Memoize::No)?;
+    let (compiled, stage) = staged(options, &out, Memoize::No, None)?;
     if let Some(stage) = stage {
         stage.swap()?;
     }
@@ -117,9 +118,10 @@ fn staged(
     options: &Options,
     out: &Path,
     memoize: Memoize,
+    parsed: Option<&mut parse::Cache>,
 ) -> Result<(Compiled, Option<write::Stage>)> {
     let stage = write::stage(out)?;
-    let compiled = compile_with(options, false, &stage, memoize)?;
+    let compiled = compile_with(options, false, &stage, memoize, parsed)?;
     if compiled.diags.has_errors() {
         return Ok((compiled, None));
     }
@@ -165,15 +167,18 @@ impl Update {
 /// changed are written; without it, when `out` no longer holds a build, or when the changed
 /// files are too many to hold, it is a full build in a staging folder. The new build's memo is
 /// `site.memo`; `None` for the update when the content has errors (nothing is written).
+/// `parsed` holds the last parse, and then this one ([`parse::parse_with`]).
 pub fn rebuild(
     options: &Options,
     out: &Path,
     previous: Option<&Memo>,
+    parsed: &mut parse::Cache,
 ) -> Result<(Compiled, Option<Update>)> {
     if let Some(previous) = previous
         && let Some(patch) = write::Patch::new(out)?
     {
-        let compiled = compile_with(options, false, &patch, Memoize::Since(previous))?;
+        let memoize = Memoize::Since(previous);
+        let compiled = compile_with(options, false, &patch, memoize, Some(parsed))?;
         if compiled.diags.has_errors() {
             return Ok((compiled, None));
         }
@@ -183,7 +188,7 @@ pub fn rebuild(
             return Ok((compiled, Some(Update::Patch(patch, removed))));
         }
     }
-    let (compiled, stage) = staged(options, out, Memoize::Fresh)?;
+    let (compiled, stage) = staged(options, out, Memoize::Fresh, Some(parsed))?;
     Ok((compiled, stage.map(Update::Swap)))
 }
 
@@ -192,7 +197,7 @@ pub fn rebuild(
 /// quotes verified against the documents changed ([`resolve::Verification::save`]).
 pub fn check(options: &Options) -> Result<Compiled> {
     let scanner = linkcheck::Scanner::new();
-    let mut compiled = compile_with(options, true, &scanner, Memoize::No)?;
+    let mut compiled = compile_with(options, true, &scanner, Memoize::No, None)?;
     if !compiled.diags.has_errors() {
         scanner.report(&compiled.site, &mut compiled.diags);
     }

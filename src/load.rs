@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Loc};
@@ -82,11 +83,20 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<Loaded> {
             None => loaded.config = read_text(root, &config_path, diags),
         }
     }
-    for path in walk(root, &real_root, &content, diags) {
-        match extension(&path) {
-            Some("yaml" | "yml") => loaded.records.extend(read_text(root, &path, diags)),
-            Some("md" | "markdown") => loaded.pages.extend(read_text(root, &path, diags)),
-            _ => {}
+    // Read in parallel, kept in walk order.
+    let read: Vec<_> = (walk(root, &real_root, &content, diags).into_par_iter())
+        .filter(|path| matches!(extension(path), Some("yaml" | "yml" | "md" | "markdown")))
+        .map(|path| {
+            let mut found = Diagnostics::new();
+            (read_text(root, &path, &mut found), found)
+        })
+        .collect();
+    for (file, found) in read {
+        diags.append(found);
+        let Some(file) = file else { continue };
+        match extension(&file.path) {
+            Some("yaml" | "yml") => loaded.records.push(file),
+            _ => loaded.pages.push(file),
         }
     }
     let templates = root.join("templates");

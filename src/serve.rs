@@ -126,16 +126,10 @@ async fn serve(options: &ServeOptions, build_options: Options, out: PathBuf) -> 
         events,
         loopback: options.bind.is_loopback(),
     });
-    let mut served = None;
-    let first = watch::rebuild(
-        &state,
-        &build_options,
-        watch::Change::Full,
-        None,
-        &mut served,
-    )?;
+    let mut warm = watch::Warm::default();
+    let first = watch::rebuild(&state, &build_options, watch::Change::Full, None, &mut warm)?;
     // Watching before saying so: an edit made as soon as `Serving` shows is rebuilt.
-    watch::watch(state.clone(), build_options, served)?;
+    watch::watch(state.clone(), build_options, warm)?;
     let url = format!("http://{}{}", display_host(local), first.base_path);
     println!("Serving {} at {url} (Ctrl-C to stop)", first.title);
     if options.open {

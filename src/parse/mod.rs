@@ -3,9 +3,11 @@
 pub mod markdown;
 pub mod records;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::RawConfig;
 use crate::diag::{Diagnostics, Loc};
@@ -15,7 +17,7 @@ use markdown::{RawFront, RefSpec};
 use records::{RECORD_LISTS, RawRecordFile, RecordPos};
 
 /// A Markdown page, parsed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawPage {
     /// Index into [`RawBriefing::files`].
     pub file: usize,
@@ -131,8 +133,31 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// What `serve` keeps of the last parse, so that a rebuild parses only the files that
+/// changed: each record file's tree by the hash of its text, and each page's result by its
+/// path, with its text's hash and its place among the files (positions name the place).
+#[derive(Debug, Default)]
+pub struct Cache {
+    trees: HashMap<u128, Arc<Tree>>,
+    pages: HashMap<String, (u128, usize, Option<RawPage>, Diagnostics)>,
+}
+
+type Tree = Result<yaml::Node, yaml::YamlError>;
+
 /// Parses every loaded file; problems go to `diags`, and what parsed is kept.
 pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
+    parse_with(loaded, None, diags)
+}
+
+/// [`parse`], reusing what `cache` holds of the same files and leaving in it what this
+/// parse made (and nothing else, so it does not grow over a long session).
+pub fn parse_with(
+    loaded: &Loaded,
+    cache: Option<&mut Cache>,
+    diags: &mut Diagnostics,
+) -> RawBriefing {
+    let previous = cache.as_deref();
+    let mut next = cache.is_some().then(Cache::default);
     let mut raw = RawBriefing::default();
     // The config first: it declares the kinds whose record lists the record files may hold.
     if let Some(file) = &loaded.config {
@@ -154,12 +179,20 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     }
     // The YAML of every record file and every page in parallel; the records are then read
     // in file order, as they may depend on the lists declared before them.
-    let trees: Vec<_> = (loaded.records.par_iter())
-        .map(|file| yaml::parse_tree(&file.text))
+    let trees: Vec<(u128, Arc<Tree>)> = (loaded.records.par_iter())
+        .map(|file| {
+            let key = xxh3_128(file.text.as_bytes());
+            let known = previous.and_then(|c| c.trees.get(&key)).cloned();
+            let tree = known.unwrap_or_else(|| Arc::new(yaml::parse_tree(&file.text)));
+            (key, tree)
+        })
         .collect();
-    for (file, tree) in loaded.records.iter().zip(trees) {
+    for (file, (key, tree)) in loaded.records.iter().zip(trees) {
         let index = raw.push_file(file);
-        read_record_file(file, tree, index, &mut raw, diags);
+        read_record_file(file, &tree, index, &mut raw, diags);
+        if let Some(next) = &mut next {
+            next.trees.insert(key, tree);
+        }
     }
     let first = raw.files.len();
     for file in &loaded.pages {
@@ -167,13 +200,28 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
     }
     let pages: Vec<_> = (loaded.pages.par_iter().enumerate())
         .map(|(i, file)| {
-            let mut found = Diagnostics::new();
-            (parse_page(file, first + i, &mut found), found)
+            let (key, index) = (xxh3_128(file.text.as_bytes()), first + i);
+            match previous.and_then(|c| c.pages.get(&file.rel)) {
+                Some((k, at, page, found)) if (*k, *at) == (key, index) => {
+                    (key, page.clone(), found.clone())
+                }
+                _ => {
+                    let mut found = Diagnostics::new();
+                    (key, parse_page(file, index, &mut found), found)
+                }
+            }
         })
         .collect();
-    for (page, found) in pages {
+    for (i, (key, page, found)) in pages.into_iter().enumerate() {
+        if let Some(next) = &mut next {
+            let entry = (key, first + i, page.clone(), found.clone());
+            next.pages.insert(loaded.pages[i].rel.clone(), entry);
+        }
         diags.append(found);
         raw.pages.extend(page);
+    }
+    if let (Some(cache), Some(next)) = (cache, next) {
+        *cache = next;
     }
     raw
 }
@@ -226,13 +274,13 @@ pub fn parse_record_file(
     raw: &mut RawBriefing,
     diags: &mut Diagnostics,
 ) {
-    read_record_file(file, yaml::parse_tree(&file.text), index, raw, diags);
+    read_record_file(file, &yaml::parse_tree(&file.text), index, raw, diags);
 }
 
 /// [`parse_record_file`] with its YAML already parsed.
 fn read_record_file(
     file: &SourceFile,
-    tree: Result<yaml::Node, yaml::YamlError>,
+    tree: &Tree,
     index: usize,
     raw: &mut RawBriefing,
     diags: &mut Diagnostics,
@@ -241,7 +289,7 @@ fn read_record_file(
         Ok(tree) => tree,
         Err(err) => {
             let loc = raw.loc(index, err.line, err.col);
-            diags.file_failed(&loc, err.message, err.help);
+            diags.file_failed(&loc, err.message.clone(), err.help.clone());
             raw.failed.files.push(file.rel.clone());
             return;
         }

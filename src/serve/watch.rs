@@ -32,17 +32,19 @@ pub(super) enum Change {
 /// Compiles and, when there are no errors, swaps the new output in; reports to the terminal
 /// and to open pages. `Err` only for the first build of a folder that is not a briefing.
 ///
-/// `served` is the memo of the build being served: against it only what changed is rendered
-/// and written ([`crate::rebuild`]); it becomes the new build's, or `None` when the output may
-/// no longer match it (the next rebuild is then a full one). It is dropped when the output
-/// folder holds another build than the one it was written into (`dossier build` ran meanwhile).
+/// `warm.served` is the memo of the build being served: against it only what changed is
+/// rendered and written ([`crate::rebuild`]); it becomes the new build's, or `None` when the
+/// output may no longer match it (the next rebuild is then a full one). It is dropped when the
+/// output folder holds another build than the one it was written into (`dossier build` ran
+/// meanwhile). `warm.parsed` spares parsing the files that did not change.
 pub(super) fn rebuild(
     state: &State,
     options: &Options,
     change: Change,
     since: Option<Instant>,
-    served: &mut Option<Served>,
+    warm: &mut Warm,
 ) -> Result<Status> {
+    let Warm { served, parsed } = warm;
     let started = Instant::now();
     let current = state.status();
     let first = current.build == 0 && current.title.is_empty();
@@ -53,7 +55,7 @@ pub(super) fn rebuild(
         *served = None;
     }
     let memo = served.as_ref().map(|s| &s.memo);
-    let (mut compiled, update) = match crate::rebuild(options, &state.out, memo) {
+    let (mut compiled, update) = match crate::rebuild(options, &state.out, memo, parsed) {
         Ok(c) => c,
         Err(e) if first => return Err(e),
         Err(e) => {
@@ -93,6 +95,15 @@ pub(super) fn rebuild(
         );
     }
     Ok(status)
+}
+
+/// What `serve` keeps between builds.
+#[derive(Default)]
+pub(super) struct Warm {
+    /// The build being served, when the output still holds it.
+    served: Option<Served>,
+    /// The last parse, good or not: its files need not be parsed again.
+    parsed: crate::parse::Cache,
 }
 
 /// The memo of the build being served, and the stamp of the output it was written into.
@@ -197,8 +208,7 @@ fn clock() -> String {
 struct Rebuilder<W: Watcher, C: FileIdCache> {
     state: Arc<State>,
     options: Options,
-    /// The memo of the build being served.
-    served: Option<Served>,
+    warm: Warm,
     /// The briefing folder and the output, canonical, to compare with event paths.
     root: PathBuf,
     out: PathBuf,
@@ -207,7 +217,7 @@ struct Rebuilder<W: Watcher, C: FileIdCache> {
 }
 
 /// Starts the watcher and the thread that rebuilds on its events.
-pub(super) fn watch(state: Arc<State>, options: Options, served: Option<Served>) -> Result<()> {
+pub(super) fn watch(state: Arc<State>, options: Options, warm: Warm) -> Result<()> {
     let root =
         std::fs::canonicalize(&options.root).map_err(crate::error::read_err(&options.root))?;
     let cannot_watch = |source| Error::Watch {
@@ -223,7 +233,7 @@ pub(super) fn watch(state: Arc<State>, options: Options, served: Option<Served>)
     let mut rebuilder = Rebuilder {
         state,
         options,
-        served,
+        warm,
         root,
         out,
         debouncer,
@@ -267,7 +277,7 @@ impl<W: Watcher, C: FileIdCache> Rebuilder<W, C> {
                 .iter()
                 .all(|p| p.starts_with("static") && p.extension().is_some_and(|e| e == "css"));
             let change = if css { Change::CssOnly } else { Change::Full };
-            let _ = rebuild(&self.state, &self.options, change, since, &mut self.served);
+            let _ = rebuild(&self.state, &self.options, change, since, &mut self.warm);
         }
     }
 

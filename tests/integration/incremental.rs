@@ -196,7 +196,9 @@ proptest! {
         let f = Fixture::new("outcomes");
         let options = Options { root: f.root.clone(), ..Options::default() };
         let (served, full) = (f.outside("served"), f.outside("full"));
-        let (first, update) = dossier::rebuild(&options, &served, None).expect("first build");
+        // Kept across every build, good or not, as `serve` keeps it.
+        let mut parsed = dossier::parse::Cache::default();
+        let (first, update) = dossier::rebuild(&options, &served, None, &mut parsed).expect("first build");
         prop_assert!(matches!(update, Some(Update::Swap(_))), "the first build is a full one");
         if let Some(update) = update {
             update.apply(&first.site).expect("swap in");
@@ -209,7 +211,7 @@ proptest! {
             apply(&f, edit);
             values_edited |= matches!(edit, Edit::Value { .. });
             let before = tree(&served);
-            let (mut compiled, update) = dossier::rebuild(&options, &served, memo.as_ref()).expect("rebuild");
+            let (mut compiled, update) = dossier::rebuild(&options, &served, memo.as_ref(), &mut parsed).expect("rebuild");
             let _ = std::fs::remove_dir_all(&full);
             let reference = dossier::build(&options, Some(&full)).expect("full build");
             prop_assert_eq!(compiled.diags.has_errors(), reference.diags.has_errors(), "after {:?}", edit);
@@ -242,7 +244,9 @@ fn a_summary_edit_writes_only_what_it_changes() {
         ..Options::default()
     };
     let served = f.outside("served");
-    let (first, update) = dossier::rebuild(&options, &served, None).expect("first build");
+    let mut parsed = dossier::parse::Cache::default();
+    let (first, update) =
+        dossier::rebuild(&options, &served, None, &mut parsed).expect("first build");
     update
         .expect("no errors")
         .apply(&first.site)
@@ -254,7 +258,8 @@ fn a_summary_edit_writes_only_what_it_changes() {
         "content/summaries/port-kessel.md",
         "---\ntitle: Port Kessel\nentity: port-kessel\n---\nA small port.\n",
     );
-    let (second, update) = dossier::rebuild(&options, &served, Some(&memo)).expect("rebuild");
+    let (second, update) =
+        dossier::rebuild(&options, &served, Some(&memo), &mut parsed).expect("rebuild");
     let Some(Update::Patch(patch, removed)) = update else {
         panic!(
             "expected a patch, got {}",
