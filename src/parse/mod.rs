@@ -532,6 +532,51 @@ mod tests {
         SourceFile::from_text(rel, text)
     }
 
+    /// What a parse through the cache gives, in a form to compare: records, pages and
+    /// diagnostics.
+    fn parsed(loaded: &Loaded, cache: Option<&mut Cache>) -> String {
+        let mut diags = Diagnostics::new();
+        let raw = parse_with(loaded, cache, &mut diags);
+        let heads: Vec<String> = diags.sorted().iter().map(|d| d.headline()).collect();
+        format!("{:?}\n{:?}\n{heads:?}", raw.records, raw.pages)
+    }
+
+    #[test]
+    fn a_cached_parse_is_a_fresh_parse_and_keeps_only_the_current_files() {
+        let records = file(
+            "content/a.yaml",
+            "countries:\n  - id: norland\n    name: Norland\n",
+        );
+        let bad = file("content/b.yaml", "countries: [\n");
+        let page = |rel: &str, title: &str| {
+            file(
+                rel,
+                &format!("---\ntitle: {title}\n---\nSee [[norland]] and [[nowhere\n"),
+            )
+        };
+        let mut loaded = Loaded {
+            records: vec![records.clone(), bad],
+            pages: vec![page("content/p.md", "P"), page("content/q.md", "Q")],
+            ..Loaded::default()
+        };
+        let mut cache = Cache::default();
+        assert_eq!(parsed(&loaded, Some(&mut cache)), parsed(&loaded, None));
+        let tree = Arc::clone(&cache.trees[&xxh3_128(records.text.as_bytes())]);
+        // Unchanged files come from the cache, errors included.
+        assert_eq!(parsed(&loaded, Some(&mut cache)), parsed(&loaded, None));
+        assert!(Arc::ptr_eq(
+            &tree,
+            &cache.trees[&xxh3_128(records.text.as_bytes())]
+        ));
+        // A page before the others moves them: their positions must follow.
+        loaded.pages.insert(0, page("content/a.md", "A"));
+        loaded.pages[2] = page("content/q.md", "Q2");
+        assert_eq!(parsed(&loaded, Some(&mut cache)), parsed(&loaded, None));
+        loaded.records.pop();
+        assert_eq!(parsed(&loaded, Some(&mut cache)), parsed(&loaded, None));
+        assert_eq!((cache.trees.len(), cache.pages.len()), (1, 3));
+    }
+
     #[test]
     fn records_know_their_lines() {
         let f = file(
