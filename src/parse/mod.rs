@@ -28,6 +28,8 @@ pub struct RawPage {
     pub body_offset: usize,
     /// The inline references, with their byte offset in the file.
     pub refs: Vec<(RefSpec, usize)>,
+    /// The same references located in the body ([`markdown::locate_refs`]), for rendering.
+    pub located: Vec<RefSpec>,
 }
 
 /// What could not be read: later stages stay quiet about references these may have defined.
@@ -499,12 +501,16 @@ pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> O
             Some("fix the ones above; the rest are likely the same mistake".into()),
         );
     }
+    let located = (markdown::locate_refs(body).into_iter())
+        .filter_map(Result::ok)
+        .collect();
     Some(RawPage {
         file: index,
         front,
         front_pos,
         body_offset,
         refs,
+        located,
     })
 }
 

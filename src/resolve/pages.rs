@@ -82,9 +82,7 @@ impl Resolver<'_> {
             let body = file.text.get(p.body_offset..).unwrap_or_default();
             // Parse found these references (and reported the malformed ones) in the same
             // order; their offsets in the file locate the messages, as they always have.
-            let located = markdown::locate_refs(body)
-                .into_iter()
-                .filter_map(Result::ok);
+            let located = p.located.iter().cloned();
             let mut refs = Vec::new();
             // An unknown id is reported at its first reference in the page only.
             let mut unknown = HashSet::new();
