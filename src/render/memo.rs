@@ -33,6 +33,8 @@ pub enum Derived {
     PlainText,
     /// The Markdown's HTML, sanitised.
     Sanitized,
+    /// A part of the print view, drawn by its partial (by the digest of both).
+    PrintPart,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,12 +124,29 @@ impl<'a> Recorder<'a> {
 
     /// `make(html)`, or what it made of the same fragment last time.
     pub fn derive(&self, kind: Derived, html: &str, make: impl FnOnce(&str) -> String) -> String {
-        let key = (kind, xxh3_128(html.as_bytes()));
-        let known = self.previous.and_then(|m| m.derived.get(&key)).cloned();
-        let made = known.unwrap_or_else(|| make(html));
+        let made: Result<String, std::convert::Infallible> =
+            self.derive_by(kind, xxh3_128(html.as_bytes()), || Ok(make(html)));
+        match made {
+            Ok(made) => made,
+            Err(never) => match never {},
+        }
+    }
+
+    /// `make()`, or what it made last time for the same `input` (a digest of all it reads).
+    pub fn derive_by<E>(
+        &self,
+        kind: Derived,
+        input: Digest,
+        make: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
+        let key = (kind, input);
+        let made = match self.previous.and_then(|m| m.derived.get(&key)) {
+            Some(known) => known.clone(),
+            None => make()?,
+        };
         let mut derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
         derived.insert(key, made.clone());
-        made
+        Ok(made)
     }
 
     pub fn finish(self) -> Memo {

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::charts::{self, Agreement};
 use super::context::{Base, LegendEntry};
 use super::flags::{self, Place};
+use super::memo::{Derived, Recorder};
 use super::shared::Views;
 use super::urls::{self, Route};
 use super::views::{self, GradeView, Href};
@@ -99,18 +100,21 @@ pub struct Heading {
 /// The items drawn by their partials, in order, and the placeholder that stands for each in
 /// `print.html`'s context: an HTML comment with a number no briefing can guess (user text is
 /// escaped or sanitised, and the sanitiser drops comments).
-struct Drawn {
+struct Drawn<'r> {
     prefix: String,
     parts: Vec<String>,
+    /// Keeps each part for the next build, by its template and context.
+    recorder: Option<&'r Recorder<'r>>,
 }
 
-impl Drawn {
-    fn new() -> Self {
+impl<'r> Drawn<'r> {
+    fn new(recorder: Option<&'r Recorder<'r>>) -> Self {
         use std::hash::{BuildHasher, Hasher};
         let nonce = std::hash::RandomState::new().build_hasher().finish();
         Drawn {
             prefix: format!("<!--dossier-print-part:{nonce:016x}:"),
             parts: Vec::new(),
+            recorder,
         }
     }
 
@@ -126,10 +130,18 @@ impl Drawn {
         let drawn: Vec<(Placed<'a>, String)> = items
             .into_par_iter()
             .map(|n| {
-                let mut context = tera::Context::new();
-                context.insert("root", "");
-                context.insert(name, &n);
-                let html = tera.render(template, &context)?;
+                let draw = || {
+                    let mut context = tera::Context::new();
+                    context.insert("root", "");
+                    context.insert(name, &n);
+                    tera.render(template, &context)
+                };
+                let input =
+                    (self.recorder).and_then(|r| Some((r, r.page_input(template, &(name, &n))?)));
+                let html = match input {
+                    Some((r, input)) => r.derive_by(Derived::PrintPart, input, draw)?,
+                    None => draw()?,
+                };
                 let placed = Placed {
                     number: n.number,
                     anchor: n.anchor,
@@ -287,7 +299,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
             .collect(),
     };
     let tera = v.core.tera;
-    let mut drawn = Drawn::new();
+    let mut drawn = Drawn::new(v.core.ctx.recorder);
     let discrepancies = Part {
         number: discrepancies.number,
         items: drawn.place(
@@ -496,7 +508,7 @@ mod tests {
 
     #[test]
     fn drawn_parts_replace_their_placeholders_only() {
-        let mut drawn = Drawn::new();
+        let mut drawn = Drawn::new(None);
         drawn.parts = vec!["<p>one</p>".into(), "<p>two</p>".into()];
         let marker = |i: usize| format!("{}{i}-->", drawn.prefix);
         let frame = format!(
