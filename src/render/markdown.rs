@@ -81,8 +81,29 @@ pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
 }
 
 /// `body` as plain text, references as their labels (for previews): no markup, no code
-/// blocks or headings, blocks joined by spaces.
+/// blocks or headings, blocks joined by spaces. `serve` keeps it for the next build, by the
+/// body and the text each reference stands for.
 pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
+    let Some(recorder) = ctx.recorder else {
+        return plain_text_of(body, ctx);
+    };
+    let mut input = xxhash_rust::xxh3::Xxh3::new();
+    input.update(body.text.as_bytes());
+    for r in &body.refs {
+        let Event::Text(text) = reference(r, true, "", ctx, &mut flags::Seen::default()) else {
+            continue;
+        };
+        for n in [r.range.start, r.range.end, text.len()] {
+            input.update(&n.to_le_bytes());
+        }
+        input.update(text.as_bytes());
+    }
+    recorder.derive_from(Derived::PlainMarkdown, input.digest128(), || {
+        plain_text_of(body, ctx)
+    })
+}
+
+fn plain_text_of(body: &Body, ctx: &Ctx) -> String {
     let mut splice = Splice {
         text: body.text.as_str(),
         refs: &body.refs,

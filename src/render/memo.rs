@@ -35,6 +35,8 @@ pub enum Derived {
     Sanitized,
     /// A part of the print view, drawn by its partial (by the digest of both).
     PrintPart,
+    /// A Markdown body's plain text (by the body and what its references stand for).
+    PlainMarkdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,15 +126,23 @@ impl<'a> Recorder<'a> {
 
     /// `make(html)`, or what it made of the same fragment last time.
     pub fn derive(&self, kind: Derived, html: &str, make: impl FnOnce(&str) -> String) -> String {
-        let made: Result<String, std::convert::Infallible> =
-            self.derive_by(kind, xxh3_128(html.as_bytes()), || Ok(make(html)));
-        match made {
+        self.derive_from(kind, xxh3_128(html.as_bytes()), || make(html))
+    }
+
+    /// `make()`, or what it made last time for the same `input` (a digest of all it reads).
+    pub fn derive_from(
+        &self,
+        kind: Derived,
+        input: Digest,
+        make: impl FnOnce() -> String,
+    ) -> String {
+        match self.derive_by(kind, input, || Ok::<_, std::convert::Infallible>(make())) {
             Ok(made) => made,
             Err(never) => match never {},
         }
     }
 
-    /// `make()`, or what it made last time for the same `input` (a digest of all it reads).
+    /// [`Recorder::derive_from`] for a `make` that may fail.
     pub fn derive_by<E>(
         &self,
         kind: Derived,
