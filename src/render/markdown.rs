@@ -80,13 +80,8 @@ pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
     }
 }
 
-/// `body` as plain text, references as their labels (for previews): no markup, no code
-/// blocks or headings, blocks joined by spaces. `serve` keeps it for the next build, by the
-/// body and the text each reference stands for.
-pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
-    let Some(recorder) = ctx.recorder else {
-        return plain_text_of(body, ctx);
-    };
+/// A digest of what [`plain_text`] reads: the body and the text each reference stands for.
+pub fn plain_input(body: &Body, ctx: &Ctx) -> u128 {
     let mut input = xxhash_rust::xxh3::Xxh3::new();
     input.update(body.text.as_bytes());
     for r in &body.refs {
@@ -98,12 +93,12 @@ pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
         }
         input.update(text.as_bytes());
     }
-    recorder.derive_from(Derived::PlainMarkdown, input.digest128(), || {
-        plain_text_of(body, ctx)
-    })
+    input.digest128()
 }
 
-fn plain_text_of(body: &Body, ctx: &Ctx) -> String {
+/// `body` as plain text, references as their labels (for previews): no markup, no code
+/// blocks or headings, blocks joined by spaces.
+pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
     let mut splice = Splice {
         text: body.text.as_str(),
         refs: &body.refs,

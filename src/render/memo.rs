@@ -35,8 +35,8 @@ pub enum Derived {
     Sanitized,
     /// A part of the print view, drawn by its partial (by the digest of both).
     PrintPart,
-    /// A Markdown body's plain text (by the body and what its references stand for).
-    PlainMarkdown,
+    /// The first sentence of a summary, for its preview (by what its plain text reads).
+    Preview,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

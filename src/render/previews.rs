@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::memo::Derived;
 use super::shared::Core;
 use super::views::{DiscLink, Link, script_json_into};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
 use crate::analyse::Severity;
 use crate::error::Error;
 use crate::model::capitalised;
-use crate::model::{Details, EntityId};
+use crate::model::{Body, Details, EntityId};
 
 /// The file `popover.js` reads.
 pub const PATH: &str = "previews.js";
@@ -158,7 +159,7 @@ fn entity(ctx: &Ctx, e: EntityId) -> Preview {
     }
     let summary = entity
         .summary
-        .map(|p| first_sentence(&markdown::plain_text(&model.pages[p.0].body, ctx)))
+        .map(|p| summary(&model.pages[p.0].body, ctx))
         .filter(|s| !s.is_empty())
         .or_else(|| about(ctx, e));
     Preview {
@@ -200,6 +201,15 @@ fn about(ctx: &Ctx, e: EntityId) -> Option<String> {
         _ => Vec::new(),
     };
     (!parts.is_empty()).then(|| capitalised(&parts.join(", ")))
+}
+
+/// The first sentence of `body`'s text: `serve` keeps it for the next build.
+fn summary(body: &Body, ctx: &Ctx) -> String {
+    let make = || first_sentence(&markdown::plain_text(body, ctx));
+    match ctx.recorder {
+        Some(r) => r.derive_from(Derived::Preview, markdown::plain_input(body, ctx), make),
+        None => make(),
+    }
 }
 
 /// The first sentence of `text` (at least a few words), or its start.
