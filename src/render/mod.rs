@@ -41,8 +41,8 @@ use shared::{Core, Views};
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub analysis: &'a Analysis,
-    /// The memo under way, when render keeps one: it also remembers what was derived from
-    /// HTML fragments (sanitised HTML, plain text) for the next build.
+    /// The memo under way, when render keeps one: it also keeps what is derived from inputs
+    /// alone (sanitised HTML, print parts, previews, plain text) for the next build.
     pub recorder: Option<&'a Recorder<'a>>,
 }
 
