@@ -155,10 +155,11 @@ pub fn parse(loaded: &Loaded, diags: &mut Diagnostics) -> RawBriefing {
 /// parse made (and nothing else, so it does not grow over a long session).
 pub fn parse_with(
     loaded: &Loaded,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
     diags: &mut Diagnostics,
 ) -> RawBriefing {
-    let previous = cache.as_deref();
+    // The last parse, taken: what is still current moves from it into the next one.
+    let mut previous = cache.as_deref_mut().map(std::mem::take);
     let mut next = cache.is_some().then(Cache::default);
     let mut raw = RawBriefing::default();
     // The config first: it declares the kinds whose record lists the record files may hold.
@@ -184,7 +185,7 @@ pub fn parse_with(
     let trees: Vec<(u128, Arc<Tree>)> = (loaded.records.par_iter())
         .map(|file| {
             let key = xxh3_128(file.text.as_bytes());
-            let known = previous.and_then(|c| c.trees.get(&key)).cloned();
+            let known = (previous.as_ref()).and_then(|c| c.trees.get(&key)).cloned();
             let tree = known.unwrap_or_else(|| Arc::new(yaml::parse_tree(&file.text)));
             (key, tree)
         })
@@ -200,25 +201,37 @@ pub fn parse_with(
     for file in &loaded.pages {
         raw.push_file(file);
     }
+    // Each page parsed again unless the last parse has it with the same text and place
+    // (`None`: take that one).
+    let known = previous.as_ref();
     let pages: Vec<_> = (loaded.pages.par_iter().enumerate())
         .map(|(i, file)| {
             let (key, index) = (xxh3_128(file.text.as_bytes()), first + i);
-            match previous.and_then(|c| c.pages.get(&file.rel)) {
-                Some((k, at, page, found)) if (*k, *at) == (key, index) => {
-                    (key, page.clone(), found.clone())
-                }
+            match known.and_then(|c| c.pages.get(&file.rel)) {
+                Some((k, at, _, _)) if (*k, *at) == (key, index) => None,
                 _ => {
                     let mut found = Diagnostics::new();
-                    (key, parse_page(file, index, &mut found), found)
+                    Some((key, index, parse_page(file, index, &mut found), found))
                 }
             }
         })
         .collect();
-    for (i, (key, page, found)) in pages.into_iter().enumerate() {
-        if let Some(next) = &mut next {
-            let entry = (key, first + i, page.clone(), found.clone());
-            next.pages.insert(loaded.pages[i].rel.clone(), entry);
-        }
+    for (file, parsed) in loaded.pages.iter().zip(pages) {
+        let entry = match parsed {
+            Some(entry) => entry,
+            None => match previous.as_mut().and_then(|c| c.pages.remove(&file.rel)) {
+                Some(entry) => entry,
+                None => continue,
+            },
+        };
+        let (page, found) = match &mut next {
+            Some(next) => {
+                let (page, found) = (entry.2.clone(), entry.3.clone());
+                next.pages.insert(file.rel.clone(), entry);
+                (page, found)
+            }
+            None => (entry.2, entry.3),
+        };
         diags.append(found);
         raw.pages.extend(page);
     }

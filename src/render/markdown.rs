@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
-use super::memo::Derived;
+use super::memo::{self, Derived};
 use super::{Ctx, esc, flags};
 use crate::model::{Body, ResolvedRef, Target};
 
@@ -72,12 +72,13 @@ pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
         }
         reference(r, plain, root, ctx, &mut seen)
     });
-    let clean = |html: &str| SANITIZER.clean(html).to_string();
-    match ctx.recorder {
-        _ if ctx.model.config.trust_html => html,
-        Some(recorder) => recorder.derive(Derived::Sanitized, &html, clean),
-        None => clean(&html),
+    if ctx.model.config.trust_html {
+        return html;
     }
+    let input = || memo::digest(html.as_bytes());
+    memo::kept(ctx.recorder, Derived::Sanitized, input, || {
+        SANITIZER.clean(&html).to_string()
+    })
 }
 
 /// A digest of what [`plain_text`] reads: the body and the text each reference stands for.

@@ -124,11 +124,6 @@ impl<'a> Recorder<'a> {
         changed
     }
 
-    /// `make(html)`, or what it made of the same fragment last time.
-    pub fn derive(&self, kind: Derived, html: &str, make: impl FnOnce(&str) -> String) -> String {
-        self.derive_from(kind, xxh3_128(html.as_bytes()), || make(html))
-    }
-
     /// `make()`, or what it made last time for the same `input` (a digest of all it reads).
     pub fn derive_from(
         &self,
@@ -169,6 +164,25 @@ impl<'a> Recorder<'a> {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.next.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// `make()`, kept under `kind` by `recorder` when render keeps a memo, by the digest `input`
+/// gives (computed only then).
+pub fn kept(
+    recorder: Option<&Recorder>,
+    kind: Derived,
+    input: impl FnOnce() -> Digest,
+    make: impl FnOnce() -> String,
+) -> String {
+    match recorder {
+        Some(r) => r.derive_from(kind, input(), make),
+        None => make(),
+    }
+}
+
+/// The digest of `bytes`.
+pub fn digest(bytes: &[u8]) -> Digest {
+    xxh3_128(bytes)
 }
 
 /// The digest of `head` then `value` as CBOR; `None` when it does not serialise.

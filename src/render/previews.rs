@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::memo::Derived;
+use super::memo::{self, Derived};
 use super::shared::Core;
 use super::views::{DiscLink, Link, script_json_into};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
@@ -205,11 +205,9 @@ fn about(ctx: &Ctx, e: EntityId) -> Option<String> {
 
 /// The first sentence of `body`'s text: `serve` keeps it for the next build.
 fn summary(body: &Body, ctx: &Ctx) -> String {
+    let input = || markdown::plain_input(body, ctx);
     let make = || first_sentence(&markdown::plain_text(body, ctx));
-    match ctx.recorder {
-        Some(r) => r.derive_from(Derived::Preview, markdown::plain_input(body, ctx), make),
-        None => make(),
-    }
+    memo::kept(ctx.recorder, Derived::Preview, input, make)
 }
 
 /// The first sentence of `text` (at least a few words), or its start.

@@ -18,7 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use sha2::{Digest as _, Sha256};
 
-use super::memo::{Derived, Recorder};
+use super::memo::{self, Derived, Recorder};
 use super::shared::Views;
 use super::site::Out;
 use super::views::{ClaimView, DiscrepancyView, EntityView, script_json_into};
@@ -189,10 +189,8 @@ struct Texts<'a>(Option<&'a Recorder<'a>>);
 
 impl Texts<'_> {
     fn of(self, html: &str) -> String {
-        match self.0 {
-            Some(recorder) => recorder.derive(Derived::PlainText, html, plain_text),
-            None => plain_text(html),
-        }
+        let input = || memo::digest(html.as_bytes());
+        memo::kept(self.0, Derived::PlainText, input, || plain_text(html))
     }
 }
 
