@@ -4,8 +4,9 @@
 //! as CBOR, which names every field and writes strings as they are).
 //!
 //! A page whose inputs hash as before is not rendered; a file whose bytes hash as before is
-//! not written. It also keeps what was made of each HTML fragment alone (the sanitised HTML
-//! of the Markdown, the search index's plain text), by the fragment's hash. The hashes cover
+//! not written. It also keeps what was derived from inputs alone ([`Derived`]: sanitised
+//! Markdown HTML, the search index's plain text, print-view parts, preview sentences), by the
+//! digest of those inputs. The hashes cover
 //! everything a file is made from, so an incremental build writes the same bytes a full build
 //! would (`tests/integration/incremental.rs`).
 
@@ -26,7 +27,7 @@ pub struct Memo {
     derived: HashMap<(Derived, Digest), String>,
 }
 
-/// What is made of an HTML fragment alone, and so kept by the memo for the next build.
+/// What is made of its inputs alone, and so kept by the memo for the next build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Derived {
     /// The search index's plain text.
