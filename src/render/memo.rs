@@ -10,10 +10,11 @@
 //! everything a file is made from, so an incremental build writes the same bytes a full build
 //! would (`tests/integration/incremental.rs`).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// A 128-bit XXH3 hash: not cryptographic (nothing here is secret or adversarial), and fast
@@ -191,7 +192,10 @@ fn input(head: &[u8], value: &impl Serialize) -> Option<Digest> {
     BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
         buffer.extend_from_slice(head);
-        ciborium::into_writer(value, &mut *buffer).ok()?;
+        let hashing = Hashing::start();
+        let written = ciborium::into_writer(value, &mut *buffer);
+        drop(hashing);
+        written.ok()?;
         Some(xxh3_128(buffer))
     })
 }
@@ -200,6 +204,46 @@ thread_local! {
     /// Each thread's buffer for what it hashes: one hash of a whole buffer is faster than
     /// feeding the hasher a serialiser's many small writes.
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether this thread is serialising a value to hash it ([`shared`]).
+    static HASHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// While it lives, this thread serialises to hash.
+struct Hashing(bool);
+
+impl Hashing {
+    fn start() -> Self {
+        Hashing(HASHING.replace(true))
+    }
+}
+
+impl Drop for Hashing {
+    fn drop(&mut self) {
+        HASHING.set(self.0);
+    }
+}
+
+/// Serialises a view that many pages show (`fields`, its fields as they serialise). To hash
+/// a page's context it stands for its own digest instead, made the first time and kept in
+/// `digest`, so a view on a thousand pages is serialised for hashing once, not a thousand
+/// times. The view must not change once made (the views do not: each build makes its own).
+pub fn shared<S: Serializer>(
+    fields: &impl Serialize,
+    digest: &OnceLock<Digest>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    if !HASHING.get() {
+        return fields.serialize(serializer);
+    }
+    let digest = match digest.get() {
+        Some(d) => *d,
+        None => {
+            let mut bytes = Vec::new();
+            ciborium::into_writer(fields, &mut bytes).map_err(serde::ser::Error::custom)?;
+            *digest.get_or_init(|| xxh3_128(&bytes))
+        }
+    };
+    serializer.serialize_bytes(&digest.to_le_bytes())
 }
 
 /// Per template, the digest of its source and of the sources of every template it may use.
@@ -323,5 +367,52 @@ mod tests {
         let next = second.finish();
         assert_eq!(memo.removed(&next), vec!["gone.html".to_string()]);
         assert_eq!(next.len(), 3);
+    }
+
+    /// A view serialised through [`shared`], as the shared views are.
+    struct View {
+        text: String,
+        digest: OnceLock<Digest>,
+    }
+
+    impl Serialize for View {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            shared(&self.text, &self.digest, serializer)
+        }
+    }
+
+    #[test]
+    fn a_shared_view_renders_as_itself_and_hashes_by_what_it_holds() {
+        let templates = set(&[("t.html", "{{ v }}")]);
+        let recorder = Recorder::new(None, &templates);
+        let view = |text: &str| View {
+            text: text.to_string(),
+            digest: OnceLock::new(),
+        };
+        let page = |v: &View| recorder.page_input("t.html", &[v, v]);
+        let (one, two) = (view("one"), view("two"));
+        assert_eq!(
+            serde_json::to_value(&one).ok(),
+            Some(serde_json::json!("one"))
+        );
+        assert!(one.digest.get().is_none(), "rendering does not hash");
+
+        let first = page(&one);
+        assert!(first.is_some());
+        assert!(
+            one.digest.get().is_some(),
+            "hashing keeps the view's digest"
+        );
+        assert_eq!(page(&one), first);
+        assert_eq!(
+            page(&view("one")),
+            first,
+            "the digest is of what the view holds"
+        );
+        assert_ne!(page(&two), first);
+        assert_eq!(
+            serde_json::to_value(&one).ok(),
+            Some(serde_json::json!("one"))
+        );
     }
 }

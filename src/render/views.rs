@@ -4,9 +4,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use super::memo::{self, Digest};
 use super::urls::{self, Route};
 use super::{Ctx, flags, markdown};
 use crate::analyse::{Discrepancy, DiscrepancyKind, Severity};
@@ -101,7 +103,10 @@ pub struct Place {
     pub line: usize,
 }
 
+/// A claim's view: shown on its page, its subject's and source's pages and many more, so
+/// the memo hashes it once ([`memo::shared`]).
 #[derive(Debug, Serialize)]
+#[serde(remote = "Self")]
 pub struct ClaimView {
     /// The claim it shows.
     #[serde(skip)]
@@ -141,6 +146,22 @@ pub struct ClaimView {
     /// Every discrepancy it is part of, dismissed ones included.
     pub discrepancies: Vec<DiscLink>,
     pub record: RecordView,
+    /// Its digest, for the memo.
+    #[serde(skip)]
+    pub digest: OnceLock<Digest>,
+}
+
+impl Serialize for ClaimView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The view's own fields, as `derive(Serialize)` writes them.
+        struct Fields<'a>(&'a ClaimView);
+        impl Serialize for Fields<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ClaimView::serialize(self.0, s)
+            }
+        }
+        memo::shared(&Fields(self), &self.digest, serializer)
+    }
 }
 
 /// How a claim's quote was verified ([`QuoteCheck`]).
@@ -512,6 +533,7 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
         uncorroborated: ctx.analysis.uncorroborated[c.0],
         discrepancies: in_discs.iter().map(|d| discs[*d].clone()).collect(),
         record: record(&claim.origin),
+        digest: OnceLock::new(),
     }
 }
 
