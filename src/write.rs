@@ -471,8 +471,24 @@ fn remove_stale(parent: &Path, prefix: &str) {
 /// that is still recognisably Dossier's.
 fn remove_staging(dir: &Path) {
     for sub in [SITE, OLD] {
-        let _ = fs::remove_dir_all(dir.join(sub));
+        remove_tree(&dir.join(sub));
     }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Deletes the folder `dir`, its top-level entries in parallel: a large site's folders
+/// (`claims/`, `sources/`, an entity kind's) are deleted side by side, each by a thread.
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.par_iter().with_max_len(1).for_each(|path| {
+        let _ = match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+            _ => fs::remove_file(path),
+        };
+    });
     let _ = fs::remove_dir_all(dir);
 }
 

@@ -117,6 +117,9 @@ impl Verification {
         self.verified_now && self.pending.is_some()
     }
 
+    /// How many of the sources without a document [`Verification::summary`] names.
+    const NAMED: usize = 5;
+
     /// The one line `check` and `build` print: how many quotes were verified and how.
     pub fn summary(&self) -> Option<String> {
         if self.claims.is_empty() {
@@ -155,7 +158,7 @@ impl Verification {
             }
         }
         if !self.without_documents.is_empty() {
-            line += &format!("; no document for {}", self.without_documents.join(", "));
+            line += &format!("; no document for {}", first_few(&self.without_documents));
             match &self.folder {
                 DocumentsFolder::Missing(dir) => {
                     line += &format!(" (the `documents:` folder `{dir}` is missing)");
@@ -460,6 +463,17 @@ impl<'a> LockIndex<'a> {
 /// The ids of the sources with claims whose document is not at hand; with
 /// `--require-documents`, each is an error (unless the folder's or the document's own error
 /// says it already).
+/// `names` joined, the first [`Verification::NAMED`] of them when there are more: the line
+/// stays one line however large the briefing.
+fn first_few(names: &[String]) -> String {
+    let shown = names.len().min(Verification::NAMED);
+    let mut text = names[..shown].join(", ");
+    if names.len() > shown {
+        text += &format!(" and {} more", names.len() - shown);
+    }
+    text
+}
+
 fn sources_without_documents(
     model: &Model,
     raw: &RawBriefing,
@@ -784,6 +798,16 @@ mod tests {
             )
         );
         assert_eq!(verification(Vec::new(), &[]).summary(), None);
+        let many: Vec<String> = (0..25_000).map(|i| format!("src-{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            verification(vec![QuoteCheck::Changed], &many)
+                .summary()
+                .as_deref(),
+            Some(
+                "1 quote not verified; no document for src-0, src-1, src-2, src-3, src-4 and 24995 more (the `documents:` folder `../shared/seeds` is missing)"
+            )
+        );
         assert!(locked(1).is_verified() && !QuoteCheck::Changed.is_verified());
         assert_eq!(locked(3).verified_on(), Some(on(3)));
     }
