@@ -194,6 +194,18 @@ impl Sink for Stage {
         create_parent(&path)?;
         fs::write(&path, &file.bytes).map_err(write_err(&path))
     }
+
+    /// Writes each piece as it comes and lets it go.
+    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<()> {
+        use std::io::Write as _;
+        let path = self.staging.dir.join(SITE).join(&path);
+        create_parent(&path)?;
+        let mut file = File::create(&path).map_err(write_err(&path))?;
+        for piece in pieces {
+            file.write_all(piece.as_bytes()).map_err(write_err(&path))?;
+        }
+        Ok(())
+    }
 }
 
 impl Stage {

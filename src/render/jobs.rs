@@ -63,6 +63,8 @@ pub enum Page {
     Made(OutputFile, Option<Digest>),
     /// The page at this path is made from what made it last time: the sink has it.
     Kept(String),
+    /// The page at this path, in pieces to write in order (the print view).
+    Pieces(String, Vec<String>),
 }
 
 /// Renders the page at `route`, unless `recorder` says it would be the same as last time.
@@ -194,12 +196,8 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
         }
         // One job of everything: not memoised, its bytes are compared.
         Route::Print => {
-            let html = print::render(v, base(v, route, model.config.title.as_str()))?;
-            let file = OutputFile {
-                path: job.path.into_owned(),
-                bytes: html.into_bytes(),
-            };
-            Ok(Page::Made(file, None))
+            let pieces = print::render(v, base(v, route, model.config.title.as_str()))?;
+            Ok(Page::Pieces(job.path.into_owned(), pieces))
         }
     }
 }

@@ -116,10 +116,18 @@ impl<'a> Recorder<'a> {
     /// Records the file at `path`; whether the sink needs it (it changed, or the sink holds no
     /// previous build).
     pub fn record(&self, path: &str, bytes: &[u8], input: Option<Digest>) -> bool {
-        let entry = Entry {
-            input,
-            bytes: xxh3_128(bytes),
-        };
+        self.record_digest(path, xxh3_128(bytes), input)
+    }
+
+    /// [`Recorder::record`] for a file made of `pieces`, in order.
+    pub fn record_pieces(&self, path: &str, pieces: &[String], input: Option<Digest>) -> bool {
+        let mut hasher = Xxh3::new();
+        pieces.iter().for_each(|p| hasher.update(p.as_bytes()));
+        self.record_digest(path, hasher.digest128(), input)
+    }
+
+    fn record_digest(&self, path: &str, bytes: Digest, input: Option<Digest>) -> bool {
+        let entry = Entry { input, bytes };
         let before = self.previous.and_then(|m| m.files.get(path));
         let changed = before.is_none_or(|b| b.bytes != entry.bytes);
         self.lock().insert(path.to_string(), entry);

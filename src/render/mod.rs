@@ -59,6 +59,15 @@ pub struct OutputFile {
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Error>;
 
+    /// Takes the file at `path` made of `pieces`, in order (the print view: its parts are
+    /// never copied into one string). By default they are joined and [`Sink::put`].
+    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
+        self.put(OutputFile {
+            path,
+            bytes: pieces.concat().into_bytes(),
+        })
+    }
+
     /// Whether the sink uses a generated file that is not a page (`facts.json`, the search
     /// index, the previews): one it does not use is not made, only its path remembered.
     fn wants(&self, _path: &str) -> bool {
@@ -179,6 +188,9 @@ fn render_files(
                 .into_par_iter()
                 .map(|route| match jobs::render(views, route, out.recorder()) {
                     Ok(jobs::Page::Made(file, input)) => out.put_made(file, input).map(|()| None),
+                    Ok(jobs::Page::Pieces(path, pieces)) => {
+                        out.put_pieces(path, pieces).map(|()| None)
+                    }
                     Ok(jobs::Page::Kept(path)) => {
                         out.remember(&path);
                         Ok(None)

@@ -162,31 +162,42 @@ impl<'r> Drawn<'r> {
             .collect())
     }
 
-    /// `frame` (`print.html` rendered) with each placeholder replaced by its item's HTML.
-    fn assemble(self, frame: &str) -> String {
-        let total: usize = self.parts.iter().map(String::len).sum();
-        let mut out = String::with_capacity(frame.len() + total);
+    /// `frame` (`print.html` rendered) with each placeholder replaced by its item's HTML, as
+    /// pieces to write in order: the frame between the placeholders and the items, each moved
+    /// here, never copied into one string with the rest.
+    fn pieces(mut self, frame: &str) -> Vec<String> {
+        let mut pieces: Vec<String> = Vec::with_capacity(2 * self.parts.len() + 1);
+        // Where each item went among the pieces: a placeholder the frame repeats (a template
+        // may draw an item twice) gets a copy of it.
+        let mut moved: Vec<Option<usize>> = vec![None; self.parts.len()];
+        let mut text = String::new();
         let mut rest = frame;
         while let Some(at) = rest.find(&self.prefix) {
-            out.push_str(&rest[..at]);
+            text.push_str(&rest[..at]);
             let after = &rest[at + self.prefix.len()..];
             let part = after.find("-->").and_then(|end| {
                 let i: usize = after[..end].parse().ok()?;
-                Some((end, self.parts.get(i)?))
+                (i < self.parts.len()).then_some((end, i))
             });
-            match part {
-                Some((end, html)) => {
-                    out.push_str(html);
-                    rest = &after[end + 3..];
-                }
-                None => {
-                    out.push_str(&self.prefix);
-                    rest = after;
-                }
+            let Some((end, i)) = part else {
+                text.push_str(&self.prefix);
+                rest = after;
+                continue;
+            };
+            if !text.is_empty() {
+                pieces.push(std::mem::take(&mut text));
             }
+            let html = match moved[i] {
+                Some(piece) => pieces[piece].clone(),
+                None => std::mem::take(&mut self.parts[i]),
+            };
+            moved[i] = Some(pieces.len());
+            pieces.push(html);
+            rest = &after[end + 3..];
         }
-        out.push_str(rest);
-        out
+        text.push_str(rest);
+        pieces.push(text);
+        pieces
     }
 }
 
@@ -220,8 +231,9 @@ pub struct PrintDay<'a> {
     pub claims: usize,
 }
 
-/// Renders the print view with `base` (the page's own).
-pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
+/// Renders the print view with `base` (the page's own), in pieces to write in order
+/// ([`Drawn::pieces`]).
+pub fn render(v: &Views, mut base: Base) -> Result<Vec<String>, tera::Error> {
     let ctx = v.core.ctx;
     let model = ctx.model;
     let anchors = Anchors::build(model, ctx.analysis);
@@ -358,7 +370,7 @@ pub fn render(v: &Views, mut base: Base) -> Result<String, tera::Error> {
         graded: jobs::graded(model),
     };
     let frame = tera.render("print.html", &tera::Context::from_serialize(&context)?)?;
-    Ok(drawn.assemble(&frame))
+    Ok(drawn.pieces(&frame))
 }
 
 /// Claim `c` as the view shows it, its flags linking to places in the view.
@@ -519,12 +531,19 @@ mod tests {
             drawn.prefix
         );
         let prefix = drawn.prefix.clone();
+        let pieces = drawn.pieces(&frame);
         assert_eq!(
-            drawn.assemble(&frame),
+            pieces.concat(),
             format!(
                 "<main><p>two</p><p>one</p><p>two</p>, {prefix}99-->, <!--dossier-print-part:0:0--></main>"
             )
         );
+        // Each item a piece of its own, between the frame's.
+        assert_eq!(
+            pieces[..4],
+            ["<main>", "<p>two</p>", "<p>one</p>", "<p>two</p>"]
+        );
+        assert_eq!(pieces.len(), 5);
     }
 
     #[test]

@@ -149,6 +149,18 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// Puts the file at `path` made of `pieces` ([`Sink::put_pieces`]).
+    pub fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
+        let writable = path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
+        self.remember(&path);
+        let changed = (self.recorder).is_none_or(|r| r.record_pieces(&path, &pieces, None));
+        if writable && changed {
+            self.sink.put_pieces(path, pieces)
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn wants(&self, path: &str) -> bool {
         self.sink.wants(path)
     }
