@@ -65,24 +65,39 @@ impl Sink for Scanner {
     }
 
     fn put(&self, file: OutputFile) -> Result<(), Error> {
-        if !file.path.ends_with(".html") {
-            return Ok(());
+        let text = String::from_utf8_lossy(&file.bytes);
+        self.scan(file.path, std::iter::once(text.as_ref()));
+        Ok(())
+    }
+
+    /// The print view's pieces go through the tokenizer one after the other, as one page.
+    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
+        self.scan(path, pieces.iter().map(String::as_str));
+        Ok(())
+    }
+}
+
+impl Scanner {
+    /// Tokenizes the page at `path`, given in `pieces`, and keeps its ids and links.
+    fn scan<'t>(&self, path: String, pieces: impl Iterator<Item = &'t str>) {
+        if !path.ends_with(".html") {
+            return;
         }
         let tokenizer = Tokenizer::new(Tags::default(), TokenizerOpts::default());
         let input = BufferQueue::default();
-        input.push_back(StrTendril::from(
-            String::from_utf8_lossy(&file.bytes).as_ref(),
-        ));
-        let _ = tokenizer.feed(&input);
+        for piece in pieces {
+            input.push_back(StrTendril::from(piece));
+            let _ = tokenizer.feed(&input);
+        }
         tokenizer.end();
         let Tags { ids, links } = tokenizer.sink;
         let mut links = links.into_inner();
         // Its links are absolute, for any URL it is served at.
-        if file.path == "404.html" {
+        if path == "404.html" {
             links.clear();
         }
         let page = Scanned {
-            path: file.path,
+            path,
             ids: ids.into_inner(),
             links,
         };
@@ -90,7 +105,6 @@ impl Sink for Scanner {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(page);
-        Ok(())
     }
 }
 
@@ -212,6 +226,25 @@ mod tests {
             pages[0].links,
             ["s.css", "j.js", "#one", "i.png", "q.html?a=1&b=2"]
         );
+    }
+
+    #[test]
+    fn a_page_in_pieces_is_scanned_as_one() -> Result<(), Error> {
+        let scanner = Scanner::new();
+        // Split inside a tag, an attribute and a script, as the print view's pieces may be.
+        let pieces = [
+            "<p id=\"a\"><a hr",
+            "ef=\"#b\">x</a><scr",
+            "ipt>'<a id=\"no\">'",
+            "</script><p id=\"b\">",
+        ];
+        scanner.put_pieces("print/index.html".into(), pieces.map(String::from).into())?;
+        scanner.put_pieces("data.js".into(), vec!["<a href=\"x.html\">".into()])?;
+        let pages = scanner.pages.into_inner().unwrap_or_default();
+        assert_eq!(pages.len(), 1, "only pages are scanned");
+        assert_eq!(pages[0].ids, ["a", "b"].map(String::from).into());
+        assert_eq!(pages[0].links, ["#b"]);
+        Ok(())
     }
 
     #[test]
