@@ -137,12 +137,7 @@ impl<'a> Out<'a> {
 
     /// Puts a file made from `input` (a page's template and context, [`Recorder::page_input`]).
     pub fn put_made(&self, file: OutputFile, input: Option<Digest>) -> Result<(), Error> {
-        let writable = file.path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
-        self.remember(&file.path);
-        let changed = self
-            .recorder
-            .is_none_or(|r| r.record(&file.path, &file.bytes, input));
-        if writable && changed {
+        if self.admit(&file.path, |r| r.record(&file.path, &file.bytes, input)) {
             self.sink.put(file)
         } else {
             Ok(())
@@ -151,14 +146,20 @@ impl<'a> Out<'a> {
 
     /// Puts the file at `path` made of `pieces` ([`Sink::put_pieces`]).
     pub fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
-        let writable = path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
-        self.remember(&path);
-        let changed = (self.recorder).is_none_or(|r| r.record_pieces(&path, &pieces, None));
-        if writable && changed {
+        if self.admit(&path, |r| r.record_pieces(&path, &pieces, None)) {
             self.sink.put_pieces(path, pieces)
         } else {
             Ok(())
         }
+    }
+
+    /// Remembers `path` and has `record` record the file; whether the sink is to get it: its
+    /// name is one file systems take, and it changed or there is no recorder.
+    fn admit(&self, path: &str, record: impl FnOnce(&Recorder) -> bool) -> bool {
+        let writable = path.split('/').all(|c| c.len() <= MAX_FILE_NAME);
+        self.remember(path);
+        let changed = self.recorder.is_none_or(record);
+        writable && changed
     }
 
     pub fn wants(&self, path: &str) -> bool {

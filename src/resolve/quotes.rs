@@ -460,9 +460,6 @@ impl<'a> LockIndex<'a> {
     }
 }
 
-/// The ids of the sources with claims whose document is not at hand; with
-/// `--require-documents`, each is an error (unless the folder's or the document's own error
-/// says it already).
 /// `names` joined, the first [`Verification::NAMED`] of them when there are more: the line
 /// stays one line however large the briefing.
 fn first_few(names: &[String]) -> String {
@@ -474,6 +471,9 @@ fn first_few(names: &[String]) -> String {
     text
 }
 
+/// The ids of the sources with claims whose document is not at hand; with
+/// `--require-documents`, each is an error (unless the folder's or the document's own error
+/// says it already).
 fn sources_without_documents(
     model: &Model,
     raw: &RawBriefing,
