@@ -335,10 +335,11 @@ pub struct LegendEntry {
 pub struct TimelineContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    /// One per date, in order.
-    pub entries: &'a [TimelineEntry<'a>],
-    /// The chart of claims per date (inline SVG), or empty.
+    /// This page's, one per date, in order.
+    pub entries: Vec<TimelineEntry<'a>>,
+    /// The chart of claims per date (inline SVG), on the first page; else empty.
     pub chart_svg: String,
+    pub pagination: Option<Pagination>,
 }
 
 /// `page.html`, a Markdown page of its own.

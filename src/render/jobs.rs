@@ -21,6 +21,8 @@ use crate::model::{ClaimId, Details, EntityId, EntityKind, Model};
 pub const LIST_PAGE: usize = 500;
 /// Subjects (with their claims) on one page of the claims index.
 pub const CLAIMS_PAGE: usize = 100;
+/// Claims on one page of the timeline.
+pub const TIMELINE_PAGE: usize = 250;
 /// Entities of each kind the overview names; its list page has the rest.
 pub const OVERVIEW_PER_KIND: usize = 40;
 
@@ -37,12 +39,12 @@ pub fn routes(model: &Model) -> Vec<Route> {
     let mut routes = vec![
         Route::Overview,
         Route::Discrepancies,
-        Route::Timeline,
         Route::NotFound,
         Route::Print,
         Route::Search,
     ];
     routes.extend((0..pages(subjects, CLAIMS_PAGE)).map(Route::Claims));
+    routes.extend((0..pages(timeline::dated(model), TIMELINE_PAGE)).map(Route::Timeline));
     // A kind's list pages only when it has entities.
     for kind in model.config.kinds.all() {
         let n = model.entities.iter().filter(|e| e.kind == kind).count();
@@ -171,11 +173,19 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             };
             job.write("discrepancies.html", &context)
         }
-        Route::Timeline => {
+        Route::Timeline(page) => {
+            let pagination = Pagination::of(timeline::dated(model), TIMELINE_PAGE, page, |n| {
+                urls::paged(urls::TIMELINE, n)
+            });
             let context = TimelineContext {
                 base: with_views(v, route, "Timeline"),
-                entries: &v.timeline,
-                chart_svg: charts::timeline(&timeline::moments(&v.timeline)),
+                entries: timeline::page(&v.timeline, page, TIMELINE_PAGE),
+                // The chart of the whole timeline, on its first page.
+                chart_svg: match page {
+                    0 => charts::timeline(&timeline::moments(&v.timeline)),
+                    _ => String::new(),
+                },
+                pagination,
             };
             job.write("timeline.html", &context)
         }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::charts::Moment;
 use super::views::ClaimView;
-use crate::model::{DateSpan, Model, Value};
+use crate::model::{Claim, DateSpan, Model, Value};
 
 /// The dated claims of one date.
 #[derive(Serialize)]
@@ -25,11 +25,7 @@ pub struct TimelineEntry<'a> {
 pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<'a>> {
     let mut dated: Vec<(crate::model::Date, String, &DateSpan, &ClaimView)> = Vec::new();
     for (c, view) in model.claims.iter().zip(claims) {
-        let span = match (&c.as_of, &c.date, &c.value) {
-            (Some(d), _, _) | (None, Some(d), _) | (None, None, Value::Date(d)) => Some(d),
-            _ => None,
-        };
-        if let Some(d) = span {
+        if let Some(d) = span(c) {
             dated.push((d.sort_key(), d.long(), d, view));
         }
     }
@@ -47,6 +43,42 @@ pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<
         }
     }
     entries
+}
+
+/// The date that puts claim `c` on the timeline, if any ([`entries`]).
+fn span(c: &Claim) -> Option<&DateSpan> {
+    match (&c.as_of, &c.date, &c.value) {
+        (Some(d), _, _) | (None, Some(d), _) | (None, None, Value::Date(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// How many claims the timeline shows.
+pub fn dated(model: &Model) -> usize {
+    model.claims.iter().filter(|c| span(c).is_some()).count()
+}
+
+/// The entries of page `page` (from 0) of a timeline of `per` claims a page: its claims, each
+/// under its date; a date whose claims straddle two pages heads its part on each.
+pub fn page<'a>(entries: &[TimelineEntry<'a>], page: usize, per: usize) -> Vec<TimelineEntry<'a>> {
+    let (first, end) = (page * per, (page + 1) * per);
+    let mut seen = 0;
+    let mut shown = Vec::new();
+    for e in entries {
+        let (from, to) = (seen, seen + e.claims.len());
+        seen = to;
+        if to <= first || from >= end {
+            continue;
+        }
+        let claims = &e.claims[first.max(from) - from..end.min(to) - from];
+        shown.push(TimelineEntry {
+            when: e.when.clone(),
+            from: e.from,
+            to: e.to,
+            claims: claims.to_vec(),
+        });
+    }
+    shown
 }
 
 /// The entries counted per date, for the chart.

@@ -32,7 +32,8 @@ pub enum Route {
     /// Page `n` (from 0) of the claims index.
     Claims(usize),
     Discrepancies,
-    Timeline,
+    /// Page `n` (from 0) of the timeline.
+    Timeline(usize),
     /// A Markdown page that is neither the overview nor an entity's summary.
     Page(PageId),
     NotFound,
@@ -68,7 +69,7 @@ impl Route {
             Route::Kind(k, n) => paged(&kind(model, k), n).into(),
             Route::Claims(n) => paged(CLAIMS, n).into(),
             Route::Discrepancies => DISCREPANCIES.into(),
-            Route::Timeline => TIMELINE.into(),
+            Route::Timeline(n) => paged(TIMELINE, n).into(),
             Route::Page(p) => model.pages[p.0].url.as_str().into(),
             Route::NotFound => NOT_FOUND.into(),
             Route::Print => PRINT.into(),
@@ -93,7 +94,7 @@ impl Route {
             Route::Kind(k, _) => &model.kind(k).folder,
             Route::Claim(_) | Route::Claims(_) => "claims",
             Route::Discrepancies => "discrepancies",
-            Route::Timeline => "timeline",
+            Route::Timeline(_) => "timeline",
             Route::Page(_) => "pages",
             Route::NotFound => "404",
             Route::Print => "print",

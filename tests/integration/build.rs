@@ -581,7 +581,7 @@ fn long_lists_are_paginated() {
         records.push_str(&format!("  - id: land-{i:03}\n    name: Land {i:03}\n"));
     }
     records.push_str("claims:\n");
-    for i in 0..101 {
+    for i in 0..260 {
         records.push_str(&format!(
             "  - id: land-{i:03}-start\n    subject: land-{i:03}\n    property: production-start\n    kind: year\n    value: 2026\n    source: alpha\n    quote: start making widgets next year\n"
         ));
@@ -615,6 +615,24 @@ fn long_lists_are_paginated() {
     assert!(site.exists("claims/index.2.html"));
     let rest = site.html("claims/index.2.html");
     assert!(!texts(&rest, "section.claim-groups > h2").is_empty());
+    // The timeline: 250 claims a page; a date whose claims straddle two pages heads its part
+    // on each, and the chart of the whole is on the first.
+    let timeline = site.html("timeline/index.html");
+    let later = site.html("timeline/index.2.html");
+    assert!(!site.exists("timeline/index.3.html"));
+    let dated = |page: &scraper::Html| texts(page, "ol.timeline > li > ul > li").len();
+    assert_eq!(dated(&timeline), 250);
+    assert!(dated(&later) >= 10, "the rest: {}", dated(&later));
+    let year = |page: &scraper::Html| {
+        texts(page, "ol.timeline > li > h2.when").contains(&"2026".to_string())
+    };
+    assert!(year(&timeline) && year(&later));
+    assert_eq!(texts(&timeline, "figure.chart-figure-timeline").len(), 1);
+    assert!(texts(&later, "figure.chart-figure-timeline").is_empty());
+    assert_eq!(
+        hrefs(&timeline, "nav.pagination a[rel=next]"),
+        ["../timeline/index.2.html"; 2]
+    );
     // The overview names the first 40 of a kind and links to the rest.
     let overview = site.html("index.html");
     assert!(
