@@ -1,5 +1,5 @@
-//! The timeline: dated claims in order, one entry per date, built once for the timeline
-//! page and the print view.
+//! The timeline: dated claims in order, one entry per date, built once for the timeline's
+//! pages ([`page`] cuts them) and the print view.
 
 use serde::Serialize;
 
