@@ -82,7 +82,7 @@ pub struct KindSection<'a> {
 /// and the item as `entry`, `e` or `g`: what the loop of `print.html` once called it):
 /// `number`, `anchor`, `item.title` (for the contents) and its `html`. Drawn one at a time, in
 /// parallel, so no context of the whole briefing is ever held; `html` is a placeholder that
-/// [`Drawn::assemble`] replaces once `print.html` is rendered, so the drawn HTML is never
+/// [`Drawn::pieces`] replaces once `print.html` is rendered, so the drawn HTML is never
 /// copied into Tera's context nor through its output.
 #[derive(Serialize)]
 pub struct Placed<'a> {
