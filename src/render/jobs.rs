@@ -174,7 +174,8 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             job.write("discrepancies.html", &context)
         }
         Route::Timeline(page) => {
-            let pagination = Pagination::of(timeline::dated(model), TIMELINE_PAGE, page, |n| {
+            let dated = v.timeline.iter().map(|e| e.claims.len()).sum();
+            let pagination = Pagination::of(dated, TIMELINE_PAGE, page, |n| {
                 urls::paged(urls::TIMELINE, n)
             });
             let context = TimelineContext {
