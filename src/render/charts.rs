@@ -353,18 +353,19 @@ pub struct Agreement<'a> {
 /// The most sources (columns) the matrix is drawn with.
 pub const MAX_COLUMNS: usize = 30;
 
-/// Sources (columns) against the discrepancies shown as flags (rows; soft and dismissed
-/// findings are not disagreements and have no row), each row titled by its link in `links`
-/// (indexed like the analysis's discrepancies) and leading where `href` says. None when
-/// there is no flag or no source.
+/// Sources (columns) against the discrepancies `on` (indices into the analysis's, in row
+/// order) that are shown as flags (rows; soft and dismissed findings are not disagreements
+/// and have no row), each row titled by its link in `links` (indexed like the analysis's
+/// discrepancies) and leading where `href` says. None when there is no flag or no source.
 pub fn agreement<'a>(
     ctx: &Ctx,
     links: &'a [DiscLink],
+    on: &[usize],
     href: impl Fn(&'a DiscLink) -> Href<'a>,
 ) -> Option<Agreement<'a>> {
     let model = ctx.model;
-    let flagged: Vec<(&Discrepancy, &'a DiscLink)> = (ctx.analysis.discrepancies.iter())
-        .zip(links)
+    let flagged: Vec<(&Discrepancy, &'a DiscLink)> = (on.iter())
+        .filter_map(|d| Some((ctx.analysis.discrepancies.get(*d)?, links.get(*d)?)))
         .filter(|(d, _)| d.severity() == Some(Severity::Flag))
         .collect();
     // Only the sources that give a reading of some flag: a column of silent cells says
@@ -516,7 +517,10 @@ mod tests {
         let links: Vec<DiscLink> = (analysis.discrepancies.iter().enumerate())
             .map(|(i, d)| views::disc_link(&ctx, i, d))
             .collect();
-        let matrix = agreement(&ctx, &links, |l| Href::site(l.url.as_str())).expect("a flag");
+        let matrix = agreement(&ctx, &links, &ctx.analysis.display_order, |l| {
+            Href::site(l.url.as_str())
+        })
+        .expect("a flag");
         (matrix.columns.len(), matrix.omitted)
     }
 

@@ -10,7 +10,7 @@ use super::charts::Agreement;
 use super::timeline::TimelineEntry;
 use super::urls::{self, Route};
 use super::views::{
-    ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link, PropertyGroup,
+    ClaimView, DiscLink, DiscrepancyView, EntityView, GradeView, Link, PropertyGroup, SubjectGroup,
 };
 use crate::analyse::Severity;
 use crate::model::{Credibility, Model, Reliability};
@@ -157,6 +157,22 @@ pub struct EntityContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
     pub entity: &'a EntityView<'a>,
+    // This page's part of each of the entity's lists: the first
+    // [`ENTITY_PAGE`](super::urls::ENTITY_PAGE) items of each on its own page, the rest on
+    // the pages after it ([`Route::EntityPage`]).
+    /// The claims about it, by property.
+    pub about_groups: &'a [PropertyGroup<'a>],
+    /// The discrepancies it is involved in, split by severity: flags, marks, and those an
+    /// analyst dismissed.
+    pub flagged: Vec<&'a DiscLink>,
+    pub marked: Vec<&'a DiscLink>,
+    pub dismissed: Vec<&'a DiscLink>,
+    /// What it claims (a source) or says (a person, an organization), by subject.
+    pub by_groups: &'a [SubjectGroup<'a>],
+    /// The pages that mention it.
+    pub backlinks: &'a [Link],
+    /// The pages of the entity's page, when a list takes more than one.
+    pub pagination: Option<Pagination>,
 }
 
 /// `claim.html`, a claim's page.
@@ -299,24 +315,26 @@ pub struct ClaimGroup<'a> {
 pub struct DiscrepanciesContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    /// Every discrepancy, in the analysis's order (by id).
-    pub discrepancies: &'a [DiscrepancyView],
-    /// The findings shown as flags (severity `flag`), by id.
+    /// The discrepancies on this page, in the order they are numbered in.
+    pub discrepancies: Vec<&'a DiscrepancyView>,
+    /// This page's findings shown as flags (severity `flag`), by id.
     pub flags: Vec<&'a DiscrepancyView>,
-    /// The soft findings, shown as marks (severity `mark`), by id.
+    /// This page's soft findings, shown as marks (severity `mark`), by id.
     pub marks: Vec<&'a DiscrepancyView>,
-    /// The findings an analyst dismissed (no severity): their notes say why.
+    /// This page's findings an analyst dismissed (no severity): their notes say why.
     pub dismissed: Vec<&'a DiscrepancyView>,
     /// Every outcome (`analyse::OUTCOMES`), for the legend (`#legend`) that inline flags
     /// refer to.
     pub legend: Vec<LegendEntry>,
-    /// The source-agreement matrix of the flags (`partials/agreement.html` draws it), if
-    /// there is a flag: `columns` (short, name), `rows` (title, name, url, cells: stance,
+    /// The source-agreement matrix of this page's flags (`partials/agreement.html` draws
+    /// it), if there is a flag: `columns` (short, name), `rows` (title, name, url, cells: stance,
     /// symbol, words), `legend` (stance, symbol, words).
     pub agreement: Option<Agreement<'a>>,
-    /// schema.org `ClaimReview`s (JSON-LD, safe inside `<script>`) of the discrepancies an
-    /// analyst gave a verdict, when there are any.
+    /// schema.org `ClaimReview`s (JSON-LD, safe inside `<script>`) of this page's
+    /// discrepancies an analyst gave a verdict, when there are any.
     pub claim_reviews_json_ld: Option<String>,
+    /// The pages of the discrepancies, when there are more than one.
+    pub pagination: Option<Pagination>,
 }
 
 /// One outcome in the legend.
@@ -337,7 +355,7 @@ pub struct TimelineContext<'a> {
     pub base: Base<'a>,
     /// This page's, one per date, in order.
     pub entries: Vec<TimelineEntry<'a>>,
-    /// The chart of claims per date (inline SVG), on the first page; else empty.
+    /// The chart of this page's claims per date (inline SVG); empty when none is dated.
     pub chart_svg: String,
     pub pagination: Option<Pagination>,
 }

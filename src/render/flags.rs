@@ -225,7 +225,7 @@ pub enum Place {
 /// Where `place` is on a page of the site (not the print view).
 pub fn site_href(ctx: &Ctx, place: Place) -> Href<'static> {
     match place {
-        Place::Discrepancy(d) => Href::site(urls::discrepancy(&ctx.analysis.discrepancies[d])),
+        Place::Discrepancy(d) => Href::site(urls::discrepancy(ctx.analysis, d)),
         Place::Claim(c) => Href::site(urls::claim(ctx.model, c)),
         Place::Legend => Href::site(LEGEND),
     }

@@ -31,18 +31,27 @@ fn pages(n: usize, per: usize) -> usize {
     n.div_ceil(per).max(1)
 }
 
+/// Page `page` (from 0) of `all`, `per` a page: empty past its end.
+fn window<T>(all: &[T], page: usize, per: usize) -> &[T] {
+    let start = page.saturating_mul(per).min(all.len());
+    &all[start..start.saturating_add(per).min(all.len())]
+}
+
 /// Every page, in a fixed order.
-pub fn routes(model: &Model) -> Vec<Route> {
+pub fn routes(v: &Views) -> Vec<Route> {
+    let ctx = v.core.ctx;
+    let model = ctx.model;
     let subjects = (model.claims_about.iter())
         .filter(|c| !c.is_empty())
         .count();
     let mut routes = vec![
         Route::Overview,
-        Route::Discrepancies,
         Route::NotFound,
         Route::Print,
         Route::Search,
     ];
+    let discrepancies = pages(ctx.analysis.discrepancies.len(), urls::DISCREPANCIES_PAGE);
+    routes.extend((0..discrepancies).map(Route::Discrepancies));
     routes.extend((0..pages(subjects, CLAIMS_PAGE)).map(Route::Claims));
     routes.extend((0..pages(timeline::dated(model), TIMELINE_PAGE)).map(Route::Timeline));
     // A kind's list pages only when it has entities.
@@ -52,7 +61,10 @@ pub fn routes(model: &Model) -> Vec<Route> {
             routes.extend((0..pages(n, LIST_PAGE)).map(|p| Route::Kind(kind, p)));
         }
     }
-    routes.extend((0..model.entities.len()).map(|e| Route::Entity(EntityId(e))));
+    for (e, view) in v.entities.iter().enumerate() {
+        routes.push(Route::Entity(EntityId(e)));
+        routes.extend((1..view.pages()).map(|n| Route::EntityPage(EntityId(e), n)));
+    }
     routes.extend((0..model.claims.len()).map(|c| Route::Claim(ClaimId(c))));
     // Summaries are their entity's page, the overview is its own route.
     routes.extend(urls::own_pages(model).map(Route::Page));
@@ -111,10 +123,33 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
     let model = core.ctx.model;
     match route {
         Route::Overview => overview(v, job),
-        Route::Entity(e) => {
+        Route::Entity(e) | Route::EntityPage(e, _) => {
+            let page = match route {
+                Route::EntityPage(_, n) => n,
+                _ => 0,
+            };
             let entity = &v.entities[e.0];
-            let base = with_views(v, route, entity.name.as_str());
-            job.write("entity.html", &EntityContext { base, entity })
+            let part = |all| window(all, page, urls::ENTITY_PAGE);
+            let discrepancies = part(&entity.discrepancies);
+            let with = |s: Option<Severity>| {
+                (discrepancies.iter().copied())
+                    .filter(|d| d.severity == s)
+                    .collect()
+            };
+            let pagination =
+                Pagination::of(entity.pages(), 1, page, |n| urls::entity_page(model, e, n));
+            let context = EntityContext {
+                base: with_views(v, route, entity.name.as_str()),
+                entity,
+                about_groups: window(&entity.about_groups, page, urls::ENTITY_PAGE),
+                flagged: with(Some(Severity::Flag)),
+                marked: with(Some(Severity::Mark)),
+                dismissed: with(None),
+                by_groups: window(&entity.by_groups, page, urls::ENTITY_PAGE),
+                backlinks: window(&entity.backlinks, page, urls::ENTITY_PAGE),
+                pagination,
+            };
+            job.write("entity.html", &context)
         }
         Route::Claim(c) => {
             let claim = &core.claims[c.0];
@@ -153,23 +188,30 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             };
             job.write("claims.html", &context)
         }
-        Route::Discrepancies => {
+        Route::Discrepancies(page) => {
+            let order = &core.ctx.analysis.display_order;
+            let per = urls::DISCREPANCIES_PAGE;
+            let pagination = Pagination::of(order.len(), per, page, |n| {
+                urls::paged(urls::DISCREPANCIES, n)
+            });
+            let on: Vec<usize> = order.iter().skip(page * per).take(per).copied().collect();
             let with = |s: Option<Severity>| {
-                (core.disc_views.iter())
+                (on.iter().map(|d| &core.disc_views[*d]))
                     .filter(|d| d.link.severity == s)
                     .collect()
             };
             let context = DiscrepanciesContext {
                 base: with_views(v, route, "Discrepancies"),
-                discrepancies: &core.disc_views,
+                discrepancies: on.iter().map(|d| &core.disc_views[*d]).collect(),
                 flags: with(Some(Severity::Flag)),
                 marks: with(Some(Severity::Mark)),
                 dismissed: with(None),
                 legend: legend(),
-                agreement: charts::agreement(core.ctx, &core.discs, |l| {
+                agreement: charts::agreement(core.ctx, &core.discs, &on, |l| {
                     views::Href::site(l.url.as_str())
                 }),
-                claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views),
+                claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views, &on),
+                pagination,
             };
             job.write("discrepancies.html", &context)
         }
@@ -178,14 +220,13 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             let pagination = Pagination::of(dated, TIMELINE_PAGE, page, |n| {
                 urls::paged(urls::TIMELINE, n)
             });
+            let entries = timeline::page(&v.timeline, page, TIMELINE_PAGE);
             let context = TimelineContext {
                 base: with_views(v, route, "Timeline"),
-                entries: timeline::page(&v.timeline, page, TIMELINE_PAGE),
-                // The chart of the whole timeline, on its first page.
-                chart_svg: match page {
-                    0 => charts::timeline(&timeline::moments(&v.timeline)),
-                    _ => String::new(),
-                },
+                // Each page charts its own dates: a chart of them all would grow with the
+                // briefing.
+                chart_svg: charts::timeline(&timeline::moments(&entries)),
+                entries,
                 pagination,
             };
             job.write("timeline.html", &context)

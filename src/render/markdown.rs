@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use super::memo::{self, Derived};
-use super::{Ctx, esc, flags};
+use super::{Ctx, esc, flags, urls};
 use crate::model::{Body, ResolvedRef, Target};
 
 /// Put before every id the analyst's Markdown or HTML sets (`<span id>`, `## T {#id}`,
@@ -134,15 +134,6 @@ pub fn plain_text(body: &Body, ctx: &Ctx) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The anchor of the discrepancy analyst note `n` explains, on the discrepancies page.
-pub fn note_anchor<'c>(ctx: &Ctx<'c>, n: usize) -> &'c str {
-    let disc = ctx.analysis.by_note.get(n).copied().flatten();
-    match disc.and_then(|d| ctx.analysis.discrepancies.get(d)) {
-        Some(d) => &d.id,
-        None => ctx.model.notes.get(n).map_or("", |note| &note.id),
-    }
 }
 
 /// `body` as HTML (not sanitised), each reference replaced by what `reference` makes of it
@@ -323,8 +314,8 @@ fn reference(
             let note = &model.notes[n];
             let label = label.or(note.title.as_deref()).unwrap_or(&note.id);
             format!(
-                "<a class=\"ref ref-discrepancy\" href=\"{root}discrepancies/index.html#{}\">{}</a>",
-                esc(note_anchor(ctx, n)),
+                "<a class=\"ref ref-discrepancy\" href=\"{root}{}\">{}</a>",
+                esc(&urls::note(model, ctx.analysis, n)),
                 esc(label)
             )
         }

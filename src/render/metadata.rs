@@ -56,16 +56,20 @@ fn reviewed(ctx: &Ctx, index: usize) -> bool {
             .is_some_and(|v| !v.trim().eq_ignore_ascii_case("unresolved") && !v.trim().is_empty())
 }
 
-/// The `ClaimReview` of each discrepancy with a verdict, as one JSON-LD document (`@graph`)
-/// for the discrepancies page, safe inside `<script>`; `None` when there is none.
-pub fn claim_reviews(ctx: &Ctx, views: &[DiscrepancyView]) -> Option<String> {
+/// The `ClaimReview` of each discrepancy with a verdict among `on` (indices into the
+/// analysis's), in the analysis's order, as one JSON-LD document (`@graph`) for a page of the
+/// discrepancies, safe inside `<script>`; `None` when there is none.
+pub fn claim_reviews(ctx: &Ctx, views: &[DiscrepancyView], on: &[usize]) -> Option<String> {
     let model = ctx.model;
+    let mut on = on.to_vec();
+    on.sort_unstable();
     let config = &model.config;
     let mut author = json!({"@type": "Organization", "name": config.title});
     if let Some(url) = urls::absolute(model, urls::OVERVIEW) {
         author["url"] = url.into();
     }
-    let graph: Vec<Json> = (views.iter().enumerate())
+    let graph: Vec<Json> = (on.iter())
+        .filter_map(|i| Some((*i, views.get(*i)?)))
         .filter(|(i, _)| reviewed(ctx, *i))
         .map(|(i, v)| claim_review(ctx, i, v, &author))
         .collect();

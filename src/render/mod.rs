@@ -184,7 +184,7 @@ fn render_files(
 ) -> Result<(), Error> {
     let (failed, generated) = rayon::join(
         || {
-            jobs::routes(views.core.ctx.model)
+            jobs::routes(views)
                 .into_par_iter()
                 .map(|route| match jobs::render(views, route, out.recorder()) {
                     Ok(jobs::Page::Made(file, input)) => out.put_made(file, input).map(|()| None),

@@ -364,7 +364,9 @@ pub fn render(v: &Views, mut base: Base) -> Result<Vec<String>, tera::Error> {
         legend: jobs::legend(),
         timeline,
         annex,
-        agreement: charts::agreement(ctx, &v.core.discs, |l| anchors.href(&l.url)),
+        agreement: charts::agreement(ctx, &v.core.discs, &ctx.analysis.display_order, |l| {
+            anchors.href(&l.url)
+        }),
         timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
         running_head: running_head(model),
         graded: jobs::graded(model),

@@ -80,7 +80,7 @@ pub fn generated(
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     }))?;
-    let sitemap = metadata::sitemap(core.ctx, &jobs::routes(core.ctx.model));
+    let sitemap = metadata::sitemap(core.ctx, &jobs::routes(views));
     put(Ok(metadata::robots(core.ctx, sitemap.as_ref())))?;
     if let Some(sitemap) = sitemap {
         put(Ok(sitemap))?;

@@ -5,15 +5,20 @@
 
 use std::borrow::Cow;
 
-use crate::analyse::Discrepancy;
+use crate::analyse::Analysis;
 use crate::model::{ClaimId, EntityId, EntityKind, Model, Page, PageId};
 
 /// The overview, at the site root.
 pub const OVERVIEW: &str = "index.html";
 /// Every claim, grouped by subject.
 pub const CLAIMS: &str = "claims/index.html";
-/// Every discrepancy; each is an anchor on this page ([`discrepancy`]).
+/// The first page of the discrepancies; each is an anchor on its page ([`discrepancy`]).
 pub const DISCREPANCIES: &str = "discrepancies/index.html";
+/// Subjects (with the claims about each) on one page of what an entity claims: its page
+/// shows the first, [`Route::EntityPage`]s the rest.
+pub const ENTITY_PAGE: usize = 100;
+/// Discrepancies on one page of their list, in the order they are numbered in.
+pub const DISCREPANCIES_PAGE: usize = 100;
 pub const TIMELINE: &str = "timeline/index.html";
 pub const SEARCH: &str = "search/index.html";
 /// The whole briefing as one document.
@@ -26,12 +31,15 @@ pub const NOT_FOUND: &str = "404.html";
 pub enum Route {
     Overview,
     Entity(EntityId),
+    /// Page `n` (from 1) of an entity's page: more of what it claims ([`ENTITY_PAGE`]).
+    EntityPage(EntityId, usize),
     Claim(ClaimId),
     /// Page `n` (from 0) of the list of one kind of entity.
     Kind(EntityKind, usize),
     /// Page `n` (from 0) of the claims index.
     Claims(usize),
-    Discrepancies,
+    /// Page `n` (from 0) of the discrepancies.
+    Discrepancies(usize),
     /// Page `n` (from 0) of the timeline.
     Timeline(usize),
     /// A Markdown page that is neither the overview nor an entity's summary.
@@ -65,10 +73,11 @@ impl Route {
         match self {
             Route::Overview => OVERVIEW.into(),
             Route::Entity(e) => entity(model, e).into(),
+            Route::EntityPage(e, n) => entity_page(model, e, n).into(),
             Route::Claim(c) => claim(model, c).into(),
             Route::Kind(k, n) => paged(&kind(model, k), n).into(),
             Route::Claims(n) => paged(CLAIMS, n).into(),
-            Route::Discrepancies => DISCREPANCIES.into(),
+            Route::Discrepancies(n) => paged(DISCREPANCIES, n).into(),
             Route::Timeline(n) => paged(TIMELINE, n).into(),
             Route::Page(p) => model.pages[p.0].url.as_str().into(),
             Route::NotFound => NOT_FOUND.into(),
@@ -90,10 +99,10 @@ impl Route {
     pub fn section(self, model: &Model) -> &str {
         match self {
             Route::Overview => "overview",
-            Route::Entity(e) => &model.kind(model.entity(e).kind).folder,
+            Route::Entity(e) | Route::EntityPage(e, _) => &model.kind(model.entity(e).kind).folder,
             Route::Kind(k, _) => &model.kind(k).folder,
             Route::Claim(_) | Route::Claims(_) => "claims",
-            Route::Discrepancies => "discrepancies",
+            Route::Discrepancies(_) => "discrepancies",
             Route::Timeline(_) => "timeline",
             Route::Page(_) => "pages",
             Route::NotFound => "404",
@@ -128,6 +137,16 @@ pub fn entity(model: &Model, e: EntityId) -> String {
     format!("{}/{}.html", model.kind(entity.kind).folder, entity.id)
 }
 
+/// Page `n` (from 0) of an entity's page: `sources/x.2.html` for the second. Ids have no
+/// dots, so no entity's own page can be one of these.
+pub fn entity_page(model: &Model, e: EntityId, n: usize) -> String {
+    let it = model.entity(e);
+    match n {
+        0 => entity(model, e),
+        n => format!("{}/{}.{}.html", model.kind(it.kind).folder, it.id, n + 1),
+    }
+}
+
 /// A claim's page.
 pub fn claim(model: &Model, c: ClaimId) -> String {
     format!("claims/{}.html", model.claim(c).id)
@@ -147,15 +166,30 @@ pub fn paged(first: &str, n: usize) -> String {
     }
 }
 
-/// A discrepancy, on the discrepancies page.
-pub fn discrepancy(d: &Discrepancy) -> String {
-    on_discrepancies(&d.id)
+/// The page (from 0) of the discrepancies that shows discrepancy `d` (an index into the
+/// analysis's): they are paged in the order they are numbered in.
+fn discrepancies_page(analysis: &Analysis, d: usize) -> usize {
+    let number = analysis.numbers.get(d).copied().unwrap_or(1);
+    number.saturating_sub(1) / DISCREPANCIES_PAGE
 }
 
-/// The place `anchor` on the discrepancies page (a discrepancy's id, or the id of a note
-/// that explains none).
-pub fn on_discrepancies(anchor: &str) -> String {
-    format!("{DISCREPANCIES}#{anchor}")
+/// Discrepancy `d` (an index into the analysis's), on its page of the discrepancies.
+pub fn discrepancy(analysis: &Analysis, d: usize) -> String {
+    let id = analysis.discrepancies.get(d).map_or("", |d| d.id.as_str());
+    let page = paged(DISCREPANCIES, discrepancies_page(analysis, d));
+    format!("{page}#{id}")
+}
+
+/// Where note `n` is read: with the discrepancy it explains, or for a note that explains
+/// none, its id on the first page of the discrepancies.
+pub fn note(model: &Model, analysis: &Analysis, n: usize) -> String {
+    match analysis.by_note.get(n).copied().flatten() {
+        Some(d) => discrepancy(analysis, d),
+        None => {
+            let id = model.notes.get(n).map_or("", |note| note.id.as_str());
+            format!("{DISCREPANCIES}#{id}")
+        }
+    }
 }
 
 /// A site-relative URL made absolute with the base URL, when that is absolute (for

@@ -324,28 +324,55 @@ pub struct EntityView<'a> {
     pub url: String,
     pub summary_html: Option<String>,
     pub facts: Vec<FactView>,
-    /// The claims about it, grouped by property (in order of first appearance).
+    // The lists below are not drawn from the view: they are paged together
+    // ([`EntityView::pages`]), and each page of the entity draws its part of each.
+    /// The claims about it.
+    #[serde(skip)]
     pub about: Vec<&'a ClaimView>,
+    /// The same, grouped by property (in order of first appearance).
+    #[serde(skip)]
     pub about_groups: Vec<PropertyGroup<'a>>,
     /// The claims it makes (a source) or speaks (a person, an organization) about others.
+    #[serde(skip)]
     pub by: Vec<&'a ClaimView>,
     /// The same, grouped by subject (in order of first appearance).
+    #[serde(skip)]
     pub by_groups: Vec<SubjectGroup<'a>>,
-    /// The page's sections and groups, for a contents list on a long page; empty on a
-    /// short one.
-    pub contents: Vec<ContentsItem>,
-    /// Every discrepancy it is involved in, dismissed ones included.
+    /// Every discrepancy it is involved in, in the order they are numbered in (flags, marks,
+    /// then those an analyst dismissed).
+    #[serde(skip)]
     pub discrepancies: Vec<&'a DiscLink>,
-    /// The same, split by severity: flags, marks, and those an analyst dismissed.
-    pub flagged: Vec<&'a DiscLink>,
-    pub marked: Vec<&'a DiscLink>,
-    pub dismissed: Vec<&'a DiscLink>,
+    #[serde(skip)]
     pub backlinks: Vec<Link>,
+    /// The first page's sections and groups, for a contents list on a long page; empty on
+    /// a short one.
+    pub contents: Vec<ContentsItem>,
     pub record: RecordView,
     /// Authoring details shown with the record, not to every reader (a source's document
     /// file and page furniture).
     pub record_facts: Vec<FactView>,
     pub json_ld: String,
+}
+
+impl EntityView<'_> {
+    /// How many pages the entity's page takes: each of its lists (claims about it by
+    /// property, discrepancies, what it claims by subject, pages that mention it) shows
+    /// [`urls::ENTITY_PAGE`] items a page, the first on its own page, the rest on its
+    /// [`Route::EntityPage`]s.
+    pub fn pages(&self) -> usize {
+        let lists = [
+            self.about_groups.len(),
+            self.discrepancies.len(),
+            self.by_groups.len(),
+            self.backlinks.len(),
+        ];
+        lists
+            .into_iter()
+            .max()
+            .unwrap_or(0)
+            .div_ceil(urls::ENTITY_PAGE)
+            .max(1)
+    }
 }
 
 pub fn link(ctx: &Ctx, e: EntityId) -> Link {
@@ -424,7 +451,7 @@ pub fn disc_link(ctx: &Ctx, index: usize, d: &Discrepancy) -> DiscLink {
     });
     DiscLink {
         id: d.id.clone(),
-        url: urls::discrepancy(d),
+        url: urls::discrepancy(ctx.analysis, index),
         title,
         label: crate::model::capitalised(flags::outcome_label(d)),
         name: flags::outcome_label(d),
@@ -634,7 +661,7 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
         items.push(item("disc-h", "Discrepancies".into(), Vec::new()));
     }
     if !v.about_groups.is_empty() {
-        let children = (v.about_groups.iter())
+        let children = (v.about_groups.iter().take(urls::ENTITY_PAGE))
             .map(|g| group(&g.anchor, g.label.clone(), &g.claims))
             .collect();
         items.push(item(
@@ -649,7 +676,8 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
         } else {
             "Quoted or cited in"
         };
-        let children = (v.by_groups.iter())
+        // The groups on the entity's own page.
+        let children = (v.by_groups.iter().take(urls::ENTITY_PAGE))
             .map(|g| group(&g.anchor, g.subject.name.clone(), &g.claims))
             .collect();
         items.push(item("by-h", title.into(), children));
@@ -666,6 +694,11 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
     }
 }
 
+/// The claims `e` makes (a source) or speaks (a person, an organization) about others.
+fn claims_by(model: &Model, e: EntityId) -> impl Iterator<Item = ClaimId> + '_ {
+    (model.claims_by[e.0].iter().copied()).filter(move |c| model.claim(*c).subject != e)
+}
+
 /// An entity's view, borrowing the claim and discrepancy views built before it.
 pub fn entity<'a>(
     ctx: &Ctx,
@@ -676,16 +709,10 @@ pub fn entity<'a>(
 ) -> EntityView<'a> {
     let model = ctx.model;
     let entity = model.entity(e);
-    let involved: Vec<&DiscLink> = (ctx.analysis.by_entity[e.0].iter())
+    let mut involved: Vec<&DiscLink> = (ctx.analysis.by_entity[e.0].iter())
         .map(|d| &discs[*d])
         .collect();
-    let with = |s: Option<Severity>| -> Vec<&DiscLink> {
-        involved
-            .iter()
-            .copied()
-            .filter(|d| d.severity == s)
-            .collect()
-    };
+    involved.sort_by_key(|d| d.number);
     let about_groups = by_property(
         ctx,
         e,
@@ -693,10 +720,7 @@ pub fn entity<'a>(
         model.claims_about[e.0].iter().map(|c| &claims[c.0]),
         disc_views,
     );
-    let by: Vec<&ClaimView> = (model.claims_by[e.0].iter())
-        .filter(|c| model.claim(**c).subject != e)
-        .map(|c| &claims[c.0])
-        .collect();
+    let by: Vec<&ClaimView> = claims_by(model, e).map(|c| &claims[c.0]).collect();
     let (facts, record_facts) = facts(ctx, e);
     let mut view = EntityView {
         id: entity.id.clone(),
@@ -718,9 +742,6 @@ pub fn entity<'a>(
         by_groups: by_subject(&by),
         by,
         contents: Vec::new(),
-        flagged: with(Some(Severity::Flag)),
-        marked: with(Some(Severity::Mark)),
-        dismissed: with(None),
         discrepancies: involved,
         backlinks: backlinks(ctx, e),
         record: record(&entity.origin),
@@ -944,12 +965,12 @@ pub fn backlinks(ctx: &Ctx, e: EntityId) -> Vec<Link> {
                 )
             }
             Backlink::Note(n) => {
-                let anchor = markdown::note_anchor(ctx, *n);
                 let title = ctx.analysis.by_note[*n]
                     .map(|d| disc_link(ctx, d, &ctx.analysis.discrepancies[d]).title);
+                let id = || ctx.model.notes.get(*n).map(|note| note.id.clone());
                 Link::plain(
-                    title.unwrap_or_else(|| anchor.to_string()),
-                    urls::on_discrepancies(anchor),
+                    title.or_else(id).unwrap_or_default(),
+                    urls::note(ctx.model, ctx.analysis, *n),
                 )
             }
         })

@@ -586,6 +586,12 @@ fn long_lists_are_paginated() {
             "  - id: land-{i:03}-start\n    subject: land-{i:03}\n    property: production-start\n    kind: year\n    value: 2026\n    source: alpha\n    quote: start making widgets next year\n"
         ));
     }
+    // 120 of them disputed: with the fixture's own findings, more than a page of them.
+    for i in 0..120 {
+        records.push_str(&format!(
+            "  - id: land-{i:03}-beta\n    subject: land-{i:03}\n    property: production-start\n    kind: year\n    value: 2023\n    source: beta\n    quote: starts widget production in 2023\n"
+        ));
+    }
     fixture.write("content/many.yaml", &records);
     let site = fixture.build();
     // 503 countries, 500 a page: two pages, each linking to the other.
@@ -616,7 +622,7 @@ fn long_lists_are_paginated() {
     let rest = site.html("claims/index.2.html");
     assert!(!texts(&rest, "section.claim-groups > h2").is_empty());
     // The timeline: 250 claims a page; a date whose claims straddle two pages heads its part
-    // on each, and the chart of the whole is on the first.
+    // on each, and each page charts its own dates.
     let timeline = site.html("timeline/index.html");
     let later = site.html("timeline/index.2.html");
     assert!(!site.exists("timeline/index.3.html"));
@@ -628,10 +634,58 @@ fn long_lists_are_paginated() {
     };
     assert!(year(&timeline) && year(&later));
     assert_eq!(texts(&timeline, "figure.chart-figure-timeline").len(), 1);
-    assert!(texts(&later, "figure.chart-figure-timeline").is_empty());
+    assert_eq!(texts(&later, "figure.chart-figure-timeline").len(), 1);
     assert_eq!(
         hrefs(&timeline, "nav.pagination a[rel=next]"),
         ["../timeline/index.2.html"; 2]
+    );
+    // The discrepancies: 100 a page, in the order they are numbered in, the legend on the
+    // first; a flag leads to the page that shows its discrepancy.
+    let discs = site.html("discrepancies/index.html");
+    let more = site.html("discrepancies/index.2.html");
+    assert!(!site.exists("discrepancies/index.3.html"));
+    let shown = |page: &scraper::Html| texts(page, "section.discrepancy > h3").len();
+    assert_eq!(shown(&discs), 100);
+    assert!(shown(&more) >= 20, "the rest: {}", shown(&more));
+    assert_eq!(texts(&discs, "#legend--outcomes").len(), 1);
+    assert!(texts(&more, "#legend--outcomes").is_empty());
+    assert_eq!(
+        hrefs(&discs, "nav.pagination a[rel=next]"),
+        ["../discrepancies/index.2.html"; 2]
+    );
+    let flags = |c: &str| hrefs(&site.html(&format!("claims/{c}.html")), "sup.fm a");
+    assert!(
+        flags("land-119-beta")
+            .iter()
+            .any(|h| h == "../discrepancies/index.2.html#conflict--land-119--production-start"),
+        "{:?}",
+        flags("land-119-beta")
+    );
+    assert!(
+        flags("land-000-beta")
+            .iter()
+            .any(|h| h == "../discrepancies/index.html#conflict--land-000--production-start"),
+        "{:?}",
+        flags("land-000-beta")
+    );
+    // A source's page: what it claims, 100 subjects a page; its summary and record on the
+    // first only.
+    let alpha = site.html("sources/alpha.html");
+    let alpha2 = site.html("sources/alpha.2.html");
+    let alpha3 = site.html("sources/alpha.3.html");
+    assert!(!site.exists("sources/alpha.4.html"));
+    let subjects = |page: &scraper::Html| texts(page, "section.subject-group > h3").len();
+    assert_eq!((subjects(&alpha), subjects(&alpha2)), (100, 100));
+    assert!(subjects(&alpha3) > 60, "the rest: {}", subjects(&alpha3));
+    assert_eq!(texts(&alpha, "details.record").len(), 1);
+    assert!(texts(&alpha2, "details.record").is_empty());
+    assert_eq!(
+        hrefs(&alpha, "nav.pagination a[rel=next]"),
+        ["../sources/alpha.2.html"; 2]
+    );
+    assert_eq!(
+        hrefs(&alpha3, "nav.pagination a[rel=prev]"),
+        ["../sources/alpha.2.html"; 2]
     );
     // The overview names the first 40 of a kind and links to the rest.
     let overview = site.html("index.html");

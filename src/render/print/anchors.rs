@@ -83,9 +83,8 @@ impl Anchors {
         anchors.fixed(flags::LEGEND, "legend", "2".into());
         // Numbered in the order the view shows them: flags, marks, dismissed.
         for (i, d) in analysis.display_order.iter().copied().enumerate() {
-            let d = &analysis.discrepancies[d];
-            let id = format!("discrepancies-{}", d.id);
-            anchors.place(urls::discrepancy(d), &id, format!("2.{}", i + 1));
+            let id = format!("discrepancies-{}", analysis.discrepancies[d].id);
+            anchors.place(urls::discrepancy(analysis, d), &id, format!("2.{}", i + 1));
         }
         for kind in model.config.kinds.all() {
             let entities = views::list_order(model, kind);
