@@ -129,9 +129,11 @@ pub struct IndexContext<'a> {
     pub base: Base<'a>,
     /// The overview's Markdown, for this page (root `""`).
     pub overview_html: Option<&'a str>,
-    /// Every discrepancy, in the discrepancies page's order (so an ordered list numbers
-    /// them as their markers do: `number`).
+    /// The discrepancies of the discrepancies' first page, in their order (so an ordered
+    /// list numbers them as their markers do: `number`).
     pub discrepancies: Vec<&'a DiscLink>,
+    /// How many more there are, on the discrepancies' later pages.
+    pub more_discrepancies: usize,
     /// Every kind of entity with its list page and its entities.
     pub kinds: Vec<KindLinks<'a>>,
 }

@@ -307,9 +307,13 @@ fn overview(v: &Views, job: Job) -> Result<Page, tera::Error> {
     let context = IndexContext {
         base: base(v, Route::Overview, title),
         overview_html: v.overview_html.as_deref(),
+        // Those of the discrepancies' first page: the rest are on the pages after it.
         discrepancies: (ctx.analysis.display_order.iter().copied())
+            .take(urls::DISCREPANCIES_PAGE)
             .map(|d| &v.core.discs[d])
             .collect(),
+        more_discrepancies: (ctx.analysis.display_order.len())
+            .saturating_sub(urls::DISCREPANCIES_PAGE),
         kinds,
     };
     job.write("index.html", &context)

@@ -694,6 +694,12 @@ fn long_lists_are_paginated() {
         "{:?}",
         texts(&overview, "ul.inline-list a")
     );
+    // And the discrepancies of their first page, with a link to the rest.
+    assert_eq!(texts(&overview, "ol.discrepancy-index > li").len(), 100);
+    assert_eq!(
+        hrefs(&overview, "section.at-a-glance p a[href$='index.2.html']"),
+        ["discrepancies/index.2.html"]
+    );
     // Every link and anchor of the paged site holds.
     let check = fixture.run(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
