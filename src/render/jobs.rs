@@ -129,8 +129,7 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
                 _ => 0,
             };
             let entity = &v.entities[e.0];
-            let part = |all| window(all, page, urls::ENTITY_PAGE);
-            let discrepancies = part(&entity.discrepancies);
+            let discrepancies = window(&entity.discrepancies, page, urls::ENTITY_PAGE);
             let with = |s: Option<Severity>| {
                 (discrepancies.iter().copied())
                     .filter(|d| d.severity == s)

@@ -14,8 +14,9 @@ pub const OVERVIEW: &str = "index.html";
 pub const CLAIMS: &str = "claims/index.html";
 /// The first page of the discrepancies; each is an anchor on its page ([`discrepancy`]).
 pub const DISCREPANCIES: &str = "discrepancies/index.html";
-/// Subjects (with the claims about each) on one page of what an entity claims: its page
-/// shows the first, [`Route::EntityPage`]s the rest.
+/// Items of each of an entity page's lists on one page (the claims about it by property,
+/// its discrepancies, what it claims by subject, the pages that mention it): its page shows
+/// the first, its [`Route::EntityPage`]s the rest.
 pub const ENTITY_PAGE: usize = 100;
 /// Discrepancies on one page of their list, in the order they are numbered in.
 pub const DISCREPANCIES_PAGE: usize = 100;
@@ -31,7 +32,7 @@ pub const NOT_FOUND: &str = "404.html";
 pub enum Route {
     Overview,
     Entity(EntityId),
-    /// Page `n` (from 1) of an entity's page: more of what it claims ([`ENTITY_PAGE`]).
+    /// Page `n` (from 1) of an entity's page: the rest of its long lists ([`ENTITY_PAGE`]).
     EntityPage(EntityId, usize),
     Claim(ClaimId),
     /// Page `n` (from 0) of the list of one kind of entity.

@@ -694,11 +694,6 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
     }
 }
 
-/// The claims `e` makes (a source) or speaks (a person, an organization) about others.
-fn claims_by(model: &Model, e: EntityId) -> impl Iterator<Item = ClaimId> + '_ {
-    (model.claims_by[e.0].iter().copied()).filter(move |c| model.claim(*c).subject != e)
-}
-
 /// An entity's view, borrowing the claim and discrepancy views built before it.
 pub fn entity<'a>(
     ctx: &Ctx,
@@ -720,7 +715,10 @@ pub fn entity<'a>(
         model.claims_about[e.0].iter().map(|c| &claims[c.0]),
         disc_views,
     );
-    let by: Vec<&ClaimView> = claims_by(model, e).map(|c| &claims[c.0]).collect();
+    let by: Vec<&ClaimView> = (model.claims_by[e.0].iter())
+        .filter(|c| model.claim(**c).subject != e)
+        .map(|c| &claims[c.0])
+        .collect();
     let (facts, record_facts) = facts(ctx, e);
     let mut view = EntityView {
         id: entity.id.clone(),
