@@ -12,7 +12,7 @@ mod quotes;
 mod sets;
 mod values;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -356,7 +356,7 @@ type Groups<'m> = Vec<((EntityId, &'m str), Vec<ClaimId>)>;
 /// Claims grouped by subject and property, groups ordered by subject id and property, claims
 /// by id.
 fn group_by_key(model: &Model) -> Groups<'_> {
-    let mut index: HashMap<(EntityId, &str), usize> = HashMap::new();
+    let mut index: FxHashMap<(EntityId, &str), usize> = FxHashMap::default();
     let mut groups: Groups<'_> = Vec::new();
     for (i, c) in model.claims.iter().enumerate() {
         let key = (c.subject, c.property.as_str());
@@ -381,7 +381,7 @@ fn readings_by(
     claims: &[ClaimId],
     key: impl Fn(ClaimId) -> (String, String),
 ) -> Vec<Reading> {
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
     let mut readings: Vec<(String, Reading)> = Vec::new();
     for &c in claims {
         let claim = model.claim(c);

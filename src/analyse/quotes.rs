@@ -1,7 +1,9 @@
 //! Quotes compared across sources: one speaker's words drifting between reports (quote drift),
 //! and one statement attributed to different speakers (attribution conflict).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Discrepancy, DiscrepancyKind, Reading, WordDiff};
 use crate::model::{ClaimId, EntityId, Model, plain_quotes};
@@ -80,7 +82,7 @@ fn contains(long: &[String], short: &[String]) -> bool {
 }
 
 pub(super) fn quote_drift(model: &Model, found: &mut Vec<Discrepancy>) {
-    let mut by_speaker: HashMap<EntityId, Vec<ClaimId>> = HashMap::new();
+    let mut by_speaker: FxHashMap<EntityId, Vec<ClaimId>> = FxHashMap::default();
     for (i, c) in model.claims.iter().enumerate() {
         if let Some(s) = c.speaker {
             by_speaker.entry(s).or_default().push(ClaimId(i));
@@ -183,7 +185,7 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
         .iter()
         .map(|c| words(&model.claim(*c).quote))
         .collect();
-    let mut index: HashMap<&[String], Vec<usize>> = HashMap::new();
+    let mut index: FxHashMap<&[String], Vec<usize>> = FxHashMap::default();
     for (i, q) in quotes.iter().enumerate() {
         for w in q.windows(SHINGLE) {
             let bucket = index.entry(w).or_default();
@@ -194,7 +196,7 @@ pub(super) fn attribution_conflicts(model: &Model, found: &mut Vec<Discrepancy>)
     }
     let mut parent: Vec<usize> = (0..spoken.len()).collect();
     let mut linked = vec![false; spoken.len()];
-    let mut checked = std::collections::HashSet::new();
+    let mut checked = FxHashSet::default();
     for bucket in index.values().filter(|b| b.len() > 1 && b.len() <= COMMON) {
         for (x, &i) in bucket.iter().enumerate() {
             for &j in &bucket[x + 1..] {

@@ -14,6 +14,7 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
+use rustc_hash::FxHashMap;
 use serde::{Serialize, Serializer};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
@@ -24,8 +25,8 @@ pub type Digest = u128;
 /// The last build's files, by output path.
 #[derive(Debug, Clone, Default)]
 pub struct Memo {
-    files: HashMap<String, Entry>,
-    derived: HashMap<(Derived, Digest), String>,
+    files: FxHashMap<String, Entry>,
+    derived: FxHashMap<(Derived, Digest), String>,
 }
 
 /// What is made of its inputs alone, and so kept by the memo for the next build.
@@ -75,8 +76,8 @@ pub struct Recorder<'a> {
     /// Per template name, the digest of its source and of every template it extends or
     /// includes.
     templates: HashMap<String, Digest>,
-    next: Mutex<HashMap<String, Entry>>,
-    derived: Mutex<HashMap<(Derived, Digest), String>>,
+    next: Mutex<FxHashMap<String, Entry>>,
+    derived: Mutex<FxHashMap<(Derived, Digest), String>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -171,7 +172,7 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Entry>> {
         self.next.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -2,7 +2,7 @@
 //! anchor (an id unique in the document) and a section number, by the site URL of the page
 //! or place it stands for. Links are resolved through this table when the view is built.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::super::flags;
 use super::super::urls::{self, Route};
@@ -32,9 +32,9 @@ pub struct KindPlan {
 
 /// The places of the print view, and the ids it uses.
 pub struct Anchors {
-    by_url: HashMap<String, Anchor>,
+    by_url: FxHashMap<String, Anchor>,
     /// Every id the view's template gives (fixed ones, anchors, and their headings' `-h`).
-    taken: HashSet<String>,
+    taken: FxHashSet<String>,
     /// The prefix from the print view to the site root, for links out of it.
     root: String,
     pub kinds: Vec<KindPlan>,
@@ -67,8 +67,8 @@ impl Anchors {
     /// once, by subject (a claim's place is its subject's part of the annex).
     pub fn build(model: &Model, analysis: &Analysis) -> Self {
         let mut anchors = Anchors {
-            by_url: HashMap::new(),
-            taken: HashSet::new(),
+            by_url: FxHashMap::default(),
+            taken: FxHashSet::default(),
             root: Route::Print.root(model).into_owned(),
             kinds: Vec::new(),
             annex: Vec::new(),
@@ -185,7 +185,7 @@ impl Anchors {
     }
 
     /// The ids the template gives, for making the ids of Markdown unique.
-    pub fn taken(&self) -> HashSet<String> {
+    pub fn taken(&self) -> FxHashSet<String> {
         self.taken.clone()
     }
 }

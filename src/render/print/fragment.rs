@@ -5,7 +5,7 @@
 //! view become in-page (`href="#anchor" data-ref="§N"`), and an id the view already uses is
 //! renamed (`x-2`) together with the fragment's links to it. Finished pages are not touched.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::anchors::Anchors;
 
@@ -13,7 +13,7 @@ use super::anchors::Anchors;
 pub struct Fragments<'a> {
     anchors: &'a Anchors,
     /// Every id used so far in the view.
-    ids: HashSet<String>,
+    ids: FxHashSet<String>,
 }
 
 impl<'a> Fragments<'a> {
@@ -31,7 +31,7 @@ impl<'a> Fragments<'a> {
 
     /// A fragment drawn for a page whose root is `root`.
     pub fn relink_from(&mut self, html: &str, root: &str) -> String {
-        let mut renamed: HashMap<String, String> = HashMap::new();
+        let mut renamed: FxHashMap<String, String> = FxHashMap::default();
         let html = rewrite(html, " id=\"", |id| {
             let name = self.unique(id);
             renamed
