@@ -193,7 +193,7 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             let pagination = Pagination::of(order.len(), per, page, |n| {
                 urls::paged(urls::DISCREPANCIES, n)
             });
-            let on: Vec<usize> = order.iter().skip(page * per).take(per).copied().collect();
+            let on = window(order, page, per);
             let with = |s: Option<Severity>| {
                 (on.iter().map(|d| &core.disc_views[*d]))
                     .filter(|d| d.link.severity == s)
@@ -206,10 +206,10 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
                 marks: with(Some(Severity::Mark)),
                 dismissed: with(None),
                 legend: legend(),
-                agreement: charts::agreement(core.ctx, &core.discs, &on, |l| {
+                agreement: charts::agreement(core.ctx, &core.discs, on, |l| {
                     views::Href::site(l.url.as_str())
                 }),
-                claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views, &on),
+                claim_reviews_json_ld: metadata::claim_reviews(core.ctx, &core.disc_views, on),
                 pagination,
             };
             job.write("discrepancies.html", &context)
@@ -307,9 +307,8 @@ fn overview(v: &Views, job: Job) -> Result<Page, tera::Error> {
         base: base(v, Route::Overview, title),
         overview_html: v.overview_html.as_deref(),
         // Those of the discrepancies' first page: the rest are on the pages after it.
-        discrepancies: (ctx.analysis.display_order.iter().copied())
-            .take(urls::DISCREPANCIES_PAGE)
-            .map(|d| &v.core.discs[d])
+        discrepancies: (window(&ctx.analysis.display_order, 0, urls::DISCREPANCIES_PAGE).iter())
+            .map(|d| &v.core.discs[*d])
             .collect(),
         more_discrepancies: (ctx.analysis.display_order.len())
             .saturating_sub(urls::DISCREPANCIES_PAGE),
