@@ -71,22 +71,26 @@ impl Sink for Scanner {
     }
 
     /// The print view's pieces go through the tokenizer one after the other, as one page.
-    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
-        self.scan(path, pieces.iter().map(String::as_str));
+    fn put_stream(
+        &self,
+        path: String,
+        pieces: &mut dyn Iterator<Item = String>,
+    ) -> Result<(), Error> {
+        self.scan(path, pieces);
         Ok(())
     }
 }
 
 impl Scanner {
     /// Tokenizes the page at `path`, given in `pieces`, and keeps its ids and links.
-    fn scan<'t>(&self, path: String, pieces: impl Iterator<Item = &'t str>) {
+    fn scan<S: AsRef<str>>(&self, path: String, pieces: impl Iterator<Item = S>) {
         if !path.ends_with(".html") {
             return;
         }
         let tokenizer = Tokenizer::new(Tags::default(), TokenizerOpts::default());
         let input = BufferQueue::default();
         for piece in pieces {
-            input.push_back(StrTendril::from(piece));
+            input.push_back(StrTendril::from(piece.as_ref()));
             let _ = tokenizer.feed(&input);
         }
         tokenizer.end();
@@ -238,8 +242,14 @@ mod tests {
             "ipt>'<a id=\"no\">'",
             "</script><p id=\"b\">",
         ];
-        scanner.put_pieces("print/index.html".into(), pieces.map(String::from).into())?;
-        scanner.put_pieces("data.js".into(), vec!["<a href=\"x.html\">".into()])?;
+        scanner.put_stream(
+            "print/index.html".into(),
+            &mut pieces.map(String::from).into_iter(),
+        )?;
+        scanner.put_stream(
+            "data.js".into(),
+            &mut std::iter::once("<a href=\"x.html\">".into()),
+        )?;
         let pages = scanner.pages.into_inner().unwrap_or_default();
         assert_eq!(pages.len(), 1, "only pages are scanned");
         assert_eq!(pages[0].ids, ["a", "b"].map(String::from).into());

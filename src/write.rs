@@ -196,7 +196,7 @@ impl Sink for Stage {
     }
 
     /// Writes each piece as it comes and lets it go.
-    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<()> {
+    fn put_stream(&self, path: String, pieces: &mut dyn Iterator<Item = String>) -> Result<()> {
         use std::io::Write as _;
         let path = self.staging.dir.join(SITE).join(&path);
         create_parent(&path)?;

@@ -13,7 +13,7 @@ use super::context::{
 use super::memo::{Digest, Recorder};
 use super::shared::Views;
 use super::urls::{self, Route};
-use super::{OutputFile, charts, flags, markdown, metadata, print, timeline, views};
+use super::{OutputFile, charts, flags, markdown, metadata, timeline, views};
 use crate::analyse::{OUTCOMES, Severity};
 use crate::model::{ClaimId, Details, EntityId, EntityKind, Model};
 
@@ -72,17 +72,21 @@ pub fn routes(v: &Views) -> Vec<Route> {
 }
 
 /// A page job's result.
-pub enum Page {
+pub enum Page<'a> {
     /// The file, and the digest of what made it when there is a recorder.
     Made(OutputFile, Option<Digest>),
     /// The page at this path is made from what made it last time: the sink has it.
     Kept(String),
-    /// The page at this path, in pieces to write in order (the print view).
-    Pieces(String, Vec<String>),
+    /// The print view, at this path with this base: `print::write` draws it as it goes.
+    Print(String, Base<'a>),
 }
 
 /// Renders the page at `route`, unless `recorder` says it would be the same as last time.
-pub fn render(v: &Views, route: Route, recorder: Option<&Recorder>) -> Result<Page, tera::Error> {
+pub fn render<'v>(
+    v: &Views<'v>,
+    route: Route,
+    recorder: Option<&Recorder>,
+) -> Result<Page<'v>, tera::Error> {
     let job = Job {
         v,
         path: route.url(v.core.ctx.model),
@@ -98,9 +102,9 @@ struct Job<'a, 'v> {
     recorder: Option<&'a Recorder<'a>>,
 }
 
-impl Job<'_, '_> {
+impl<'v> Job<'_, 'v> {
     /// Renders `template` with `context`, or keeps last time's page if both are unchanged.
-    fn write(self, template: &str, context: &impl Serialize) -> Result<Page, tera::Error> {
+    fn write(self, template: &str, context: &impl Serialize) -> Result<Page<'v>, tera::Error> {
         let input = (self.recorder).and_then(|r| Some((r, r.page_input(template, context)?)));
         if let Some((r, input)) = input
             && r.reuse(&self.path, input)
@@ -117,7 +121,7 @@ impl Job<'_, '_> {
 }
 
 /// Fills the context of the page at `route` and renders it.
-fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
+fn contexts<'v>(job: Job<'_, 'v>, route: Route) -> Result<Page<'v>, tera::Error> {
     let v = job.v;
     let core = v.core;
     let model = core.ctx.model;
@@ -246,10 +250,10 @@ fn contexts(job: Job, route: Route) -> Result<Page, tera::Error> {
             job.write("search.html", &context)
         }
         // One job of everything: not memoised, its bytes are compared.
-        Route::Print => {
-            let pieces = print::render(v, base(v, route, model.config.title.as_str()))?;
-            Ok(Page::Pieces(job.path.into_owned(), pieces))
-        }
+        Route::Print => Ok(Page::Print(
+            job.path.into_owned(),
+            base(v, route, model.config.title.as_str()),
+        )),
     }
 }
 
@@ -280,7 +284,7 @@ fn with_views<'a>(v: &Views<'a>, route: Route, title: impl Into<Cow<'a, str>>) -
     base
 }
 
-fn overview(v: &Views, job: Job) -> Result<Page, tera::Error> {
+fn overview<'v>(v: &Views<'v>, job: Job<'_, 'v>) -> Result<Page<'v>, tera::Error> {
     let ctx = v.core.ctx;
     let model = ctx.model;
     let page = v.overview.map(|p| &model.pages[p.0]);

@@ -59,12 +59,17 @@ pub struct OutputFile {
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Error>;
 
-    /// Takes the file at `path` made of `pieces`, in order (the print view: its parts are
-    /// never copied into one string). By default they are joined and [`Sink::put`].
-    fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
+    /// Takes the file at `path` made of the pieces `pieces` yields, in order, each as it
+    /// comes (the print view, drawn a few parts at a time: it is never held whole). By
+    /// default they are joined and [`Sink::put`].
+    fn put_stream(
+        &self,
+        path: String,
+        pieces: &mut dyn Iterator<Item = String>,
+    ) -> Result<(), Error> {
         self.put(OutputFile {
             path,
-            bytes: pieces.concat().into_bytes(),
+            bytes: pieces.collect::<String>().into_bytes(),
         })
     }
 
@@ -188,9 +193,7 @@ fn render_files(
                 .into_par_iter()
                 .map(|route| match jobs::render(views, route, out.recorder()) {
                     Ok(jobs::Page::Made(file, input)) => out.put_made(file, input).map(|()| None),
-                    Ok(jobs::Page::Pieces(path, pieces)) => {
-                        out.put_pieces(path, pieces).map(|()| None)
-                    }
+                    Ok(jobs::Page::Print(path, base)) => print::write(views, base, path, out),
                     Ok(jobs::Page::Kept(path)) => {
                         out.remember(&path);
                         Ok(None)

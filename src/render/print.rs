@@ -17,16 +17,21 @@ use serde::Serialize;
 use super::charts::{self, Agreement};
 use super::context::{Base, LegendEntry};
 use super::flags::{self, Place};
-use super::memo::{Derived, Recorder};
+use super::memo::Derived;
 use super::shared::Views;
+use super::site::Out;
 use super::urls::{self, Route};
 use super::views::{self, GradeView, Href};
 use super::{jobs, timeline};
 use crate::analyse::Severity;
-use crate::model::{Body, ClaimId, Details, EntityKind, Model, Target};
+use crate::error::Error;
+use crate::model::{Body, ClaimId, Details, EntityId, EntityKind, Model, Target};
 use anchors::Anchors;
 use fragment::Fragments;
-use parts::{Numbered, Part, PrintClaim, PrintDiscLink, PrintDiscrepancy, PrintEntity, Under};
+use parts::{
+    Numbered, Part, PrintClaim, PrintDiscLink, PrintDiscrepancy, PrintEntity, PrintNote, Under,
+};
+use rustc_hash::FxHashMap;
 
 /// The context of `print.html`.
 #[derive(Serialize)]
@@ -80,10 +85,9 @@ pub struct KindSection<'a> {
 
 /// An item of the print view drawn by a partial of its own, with a context of its own (`root`
 /// and the item as `entry`, `e` or `g`: what the loop of `print.html` once called it):
-/// `number`, `anchor`, `item.title` (for the contents) and its `html`. Drawn one at a time, in
-/// parallel, so no context of the whole briefing is ever held; `html` is a placeholder that
-/// [`Drawn::pieces`] replaces once `print.html` is rendered, so the drawn HTML is never
-/// copied into Tera's context nor through its output.
+/// `number`, `anchor`, `item.title` (for the contents) and its `html`. `html` is a placeholder
+/// that [`Stream`] replaces with the item drawn, a few at a time as the file is written, so
+/// no context of the whole briefing and no drawn HTML but a few items' is ever held.
 #[derive(Serialize)]
 pub struct Placed<'a> {
     pub number: &'a str,
@@ -97,107 +101,241 @@ pub struct Heading {
     pub title: String,
 }
 
-/// The items drawn by their partials, in order, and the placeholder that stands for each in
-/// `print.html`'s context: an HTML comment with a number no briefing can guess (user text is
-/// escaped or sanitised, and the sanitiser drops comments).
-struct Drawn<'r> {
-    prefix: String,
-    parts: Vec<String>,
-    /// Keeps each part for the next build, by its template and context.
-    recorder: Option<&'r Recorder<'r>>,
+/// What a placeholder stands for.
+#[derive(Clone, Copy)]
+enum Item {
+    /// The discrepancy at this position of the display order.
+    Discrepancy(usize),
+    Entity(EntityId),
+    /// The claims about this entity.
+    Annex(EntityId),
 }
 
-impl<'r> Drawn<'r> {
-    fn new(recorder: Option<&'r Recorder<'r>>) -> Self {
-        use std::hash::{BuildHasher, Hasher};
-        let nonce = std::hash::RandomState::new().build_hasher().finish();
-        Drawn {
-            prefix: format!("<!--dossier-print-part:{nonce:016x}:"),
-            parts: Vec::new(),
-            recorder,
+/// An item's context, ready to draw.
+enum Drawable<'a> {
+    Discrepancy(Numbered<'a, PrintDiscrepancy<'a>>),
+    Entity(Numbered<'a, PrintEntity<'a>>),
+    Annex(Numbered<'a, AnnexGroup<'a>>),
+}
+
+/// Items drawn at once, in parallel, while the file is written.
+const CHUNK: usize = 128;
+
+/// A piece of the frame: its own text, or the item a placeholder stands for.
+#[derive(Debug, PartialEq)]
+enum Segment<'f> {
+    Text(&'f str),
+    Item(usize),
+}
+
+/// The segments of `frame` from byte `at`, up to and including the `max`-th placeholder
+/// (one that stands for one of `items` items; anything else is text), and where they end.
+fn segments<'f>(
+    frame: &'f str,
+    prefix: &str,
+    items: usize,
+    mut at: usize,
+    max: usize,
+) -> (Vec<Segment<'f>>, usize) {
+    let mut out = Vec::new();
+    let mut text = at;
+    let mut placed = 0;
+    while placed < max {
+        let Some(found) = frame[at..].find(prefix) else {
+            at = frame.len();
+            break;
+        };
+        let after = at + found + prefix.len();
+        let item = frame[after..].find("-->").and_then(|end| {
+            let i: usize = frame[after..after + end].parse().ok()?;
+            (i < items).then_some((after + end + 3, i))
+        });
+        let Some((end, i)) = item else {
+            at = after;
+            continue;
+        };
+        if text < at + found {
+            out.push(Segment::Text(&frame[text..at + found]));
+        }
+        out.push(Segment::Item(i));
+        placed += 1;
+        (at, text) = (end, end);
+    }
+    if placed < max && text < frame.len() {
+        out.push(Segment::Text(&frame[text..]));
+        at = frame.len();
+    }
+    (out, at)
+}
+
+/// The print view as it is written: the frame (`print.html` rendered with a placeholder for
+/// each item: an HTML comment with a number no briefing can guess, since user text is escaped
+/// or sanitised and the sanitiser drops comments) in order, each placeholder replaced by its
+/// item, drawn [`CHUNK`] at a time. Markdown fragments are adjusted ([`Fragments`]) in the
+/// order the view shows them, so an item the frame draws twice gets ids of its own.
+struct Stream<'a> {
+    v: &'a Views<'a>,
+    anchors: &'a Anchors,
+    fragments: Fragments<'a>,
+    items: Vec<Item>,
+    /// Where each note is printed: under the first discrepancy it is on, by position.
+    under: FxHashMap<&'a str, (usize, Under<'a>)>,
+    /// The heading of the group each discrepancy begins, if it begins one.
+    groups: Vec<Option<&'static str>>,
+    prefix: String,
+    frame: String,
+    /// How far into the frame the pieces made so far reach.
+    at: usize,
+    ready: std::collections::VecDeque<String>,
+    /// The first template error: the stream ends there.
+    error: Option<tera::Error>,
+}
+
+impl<'a> Iterator for Stream<'a> {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        while self.ready.is_empty() && self.error.is_none() && self.at < self.frame.len() {
+            if let Err(err) = self.fill() {
+                self.error = Some(err);
+            }
+        }
+        if self.error.is_some() {
+            self.ready.clear();
+        }
+        self.ready.pop_front()
+    }
+}
+
+impl<'a> Stream<'a> {
+    /// Makes the next pieces: the frame up to the next [`CHUNK`] items, and the items.
+    fn fill(&mut self) -> Result<(), tera::Error> {
+        let frame = std::mem::take(&mut self.frame);
+        let made = self.fill_from(&frame);
+        self.frame = frame;
+        made
+    }
+
+    fn fill_from(&mut self, frame: &str) -> Result<(), tera::Error> {
+        let (segments, at) = segments(frame, &self.prefix, self.items.len(), self.at, CHUNK);
+        let mut drawables = Vec::new();
+        for segment in &segments {
+            if let Segment::Item(i) = segment {
+                drawables.push(self.context(self.items[*i])?);
+            }
+        }
+        let this = &*self;
+        let drawn: Vec<String> = (drawables.par_iter())
+            .map(|d| this.draw(d))
+            .collect::<Result<_, _>>()?;
+        let mut drawn = drawn.into_iter();
+        for segment in segments {
+            let piece = match segment {
+                Segment::Text(text) => text.to_string(),
+                Segment::Item(_) => drawn.next().unwrap_or_default(),
+            };
+            self.ready.push_back(piece);
+        }
+        self.at = at;
+        Ok(())
+    }
+
+    /// The context of `item`, its fragments adjusted now.
+    fn context(&mut self, item: Item) -> Result<Drawable<'a>, tera::Error> {
+        let (v, anchors) = (self.v, self.anchors);
+        let model = v.core.ctx.model;
+        Ok(match item {
+            Item::Discrepancy(k) => {
+                let d = &v.core.disc_views[v.core.ctx.analysis.display_order[k]];
+                let notes = (d.notes.iter())
+                    .map(|n| match self.under.get(n.id.as_str()) {
+                        Some((first, under)) if *first != k => PrintNote::under(n, under.clone()),
+                        _ => PrintNote::new(n, &mut self.fragments),
+                    })
+                    .collect();
+                let mut item = PrintDiscrepancy::new(d, anchors, notes);
+                item.group = self.groups[k];
+                Drawable::Discrepancy(Numbered {
+                    number: anchors.number(&d.link.url),
+                    anchor: anchors.id(&d.link.url),
+                    item,
+                })
+            }
+            Item::Entity(e) => {
+                let view = &v.entities[e.0];
+                let summary = (view.summary_html.as_deref()).map(|h| self.fragments.relink(h));
+                // Listed by title: the discrepancies section, before, has them in full.
+                let summary_marks = (model.entity(e).summary)
+                    .map(|p| marked(v, &model.pages[p.0].body))
+                    .unwrap_or_default();
+                let involved = v.core.ctx.analysis.by_entity[e.0].iter().copied();
+                let notes = notes(v, anchors, summary_marks.into_iter().chain(involved));
+                Drawable::Entity(Numbered {
+                    number: anchors.number(&view.url),
+                    anchor: anchors.id(&view.url),
+                    item: PrintEntity::new(view, summary, notes, anchors),
+                })
+            }
+            Item::Annex(e) => {
+                let url = anchors::annex_url(model, e);
+                let claims = (model.claims_about[e.0].iter())
+                    .map(|c| claim(v, *c, anchors, &mut self.fragments))
+                    .collect::<Result<_, _>>()?;
+                Drawable::Annex(Numbered {
+                    number: anchors.number(&url),
+                    anchor: anchors.id(&url),
+                    item: AnnexGroup {
+                        name: &v.entities[e.0].name,
+                        href: anchors.href(&v.entities[e.0].url),
+                        claims,
+                    },
+                })
+            }
+        })
+    }
+
+    /// Draws `d` with its partial, or takes what the same drew last time (`serve`).
+    fn draw(&self, d: &Drawable) -> Result<String, tera::Error> {
+        match d {
+            Drawable::Discrepancy(n) => {
+                self.draw_with("partials/print-discrepancy.html", "entry", n)
+            }
+            Drawable::Entity(n) => self.draw_with("partials/print-entity.html", "e", n),
+            Drawable::Annex(n) => self.draw_with("partials/print-annex.html", "g", n),
         }
     }
 
-    /// Draws each of `items` with `template`, the item named `name` in its context.
-    fn place<'a, T: Serialize + Send>(
-        &mut self,
-        tera: &tera::Tera,
+    fn draw_with(
+        &self,
         template: &str,
         name: &'static str,
-        items: Vec<Numbered<'a, T>>,
-        title: impl Fn(&T) -> &str + Sync,
-    ) -> Result<Vec<Placed<'a>>, tera::Error> {
-        let drawn: Vec<(Placed<'a>, String)> = items
-            .into_par_iter()
-            .map(|n| {
-                let draw = || {
-                    let mut context = tera::Context::new();
-                    context.insert("root", "");
-                    context.insert(name, &n);
-                    tera.render(template, &context)
-                };
-                let input =
-                    (self.recorder).and_then(|r| Some((r, r.page_input(template, &(name, &n))?)));
-                let html = match input {
-                    Some((r, input)) => r.derive_by(Derived::PrintPart, input, draw)?,
-                    None => draw()?,
-                };
-                let placed = Placed {
-                    number: n.number,
-                    anchor: n.anchor,
-                    item: Heading {
-                        title: title(&n.item).to_string(),
-                    },
-                    html: String::new(),
-                };
-                Ok((placed, html))
-            })
-            .collect::<Result<_, tera::Error>>()?;
-        Ok((drawn.into_iter())
-            .map(|(mut placed, html)| {
-                placed.html = format!("{}{}-->", self.prefix, self.parts.len());
-                self.parts.push(html);
-                placed
-            })
-            .collect())
+        n: &(impl Serialize + Sync),
+    ) -> Result<String, tera::Error> {
+        let draw = || {
+            let mut context = tera::Context::new();
+            context.insert("root", "");
+            context.insert(name, n);
+            self.v.core.tera.render(template, &context)
+        };
+        let recorder = self.v.core.ctx.recorder;
+        match recorder.and_then(|r| Some((r, r.page_input(template, &(name, n))?))) {
+            Some((r, input)) => r.derive_by(Derived::PrintPart, input, draw),
+            None => draw(),
+        }
     }
 
-    /// `frame` (`print.html` rendered) with each placeholder replaced by its item's HTML, as
-    /// pieces to write in order: the frame between the placeholders and the items, each moved
-    /// here, never copied into one string with the rest.
-    fn pieces(mut self, frame: &str) -> Vec<String> {
-        let mut pieces: Vec<String> = Vec::with_capacity(2 * self.parts.len() + 1);
-        // Where each item went among the pieces: a placeholder the frame repeats (a template
-        // may draw an item twice) gets a copy of it.
-        let mut moved: Vec<Option<usize>> = vec![None; self.parts.len()];
-        let mut text = String::new();
-        let mut rest = frame;
-        while let Some(at) = rest.find(&self.prefix) {
-            text.push_str(&rest[..at]);
-            let after = &rest[at + self.prefix.len()..];
-            let part = after.find("-->").and_then(|end| {
-                let i: usize = after[..end].parse().ok()?;
-                (i < self.parts.len()).then_some((end, i))
-            });
-            let Some((end, i)) = part else {
-                text.push_str(&self.prefix);
-                rest = after;
-                continue;
-            };
-            if !text.is_empty() {
-                pieces.push(std::mem::take(&mut text));
-            }
-            let html = match moved[i] {
-                Some(piece) => pieces[piece].clone(),
-                None => std::mem::take(&mut self.parts[i]),
-            };
-            moved[i] = Some(pieces.len());
-            pieces.push(html);
-            rest = &after[end + 3..];
+    /// The placeholder of the next item, `item`.
+    fn place(&mut self, item: Item, number: &'a str, anchor: &'a str, title: &str) -> Placed<'a> {
+        let html = format!("{}{}-->", self.prefix, self.items.len());
+        self.items.push(item);
+        Placed {
+            number,
+            anchor,
+            item: Heading {
+                title: title.to_string(),
+            },
+            html,
         }
-        text.push_str(rest);
-        pieces.push(text);
-        pieces
     }
 }
 
@@ -220,7 +358,7 @@ pub struct AnnexGroup<'a> {
     pub name: &'a str,
     #[serde(flatten)]
     pub href: Href<'a>,
-    pub claims: Vec<&'a PrintClaim<'a>>,
+    pub claims: Vec<PrintClaim<'a>>,
 }
 
 /// A date of the timeline and how many claims refer to it (the claims themselves are printed
@@ -231,148 +369,126 @@ pub struct PrintDay<'a> {
     pub claims: usize,
 }
 
-/// Renders the print view with `base` (the page's own), in pieces to write in order
-/// ([`Drawn::pieces`]).
-pub fn render(v: &Views, mut base: Base) -> Result<Vec<String>, tera::Error> {
-    let ctx = v.core.ctx;
-    let model = ctx.model;
-    let anchors = Anchors::build(model, ctx.analysis);
-    let mut fragments = Fragments::new(&anchors);
-    let overview_root = Route::Overview.root(model);
-    let overview_html =
-        (v.overview_html.as_deref()).map(|h| fragments.relink_from(h, &overview_root));
-    // Markdown fragments are adjusted in reading order (their ids are made unique in it):
-    // the overview, each entity's summary and its claims' notes, the discrepancies' notes.
-    let mut summaries = Vec::new();
-    for plan in &anchors.kinds {
-        for e in &plan.entities {
-            let view = &v.entities[e.0];
-            summaries.push((view.summary_html.as_deref()).map(|h| fragments.relink(h)));
-        }
-    }
-    let mut claims: Vec<Option<PrintClaim>> = (0..model.claims.len()).map(|_| None).collect();
-    for e in &anchors.annex {
-        for c in &model.claims_about[e.0] {
-            claims[c.0] = Some(claim(v, *c, &anchors, &mut fragments)?);
-        }
-    }
-    let mut discrepancies = Part {
-        number: anchors.number(urls::DISCREPANCIES),
-        items: (ctx.analysis.display_order.iter().copied())
-            .map(|d| &v.core.disc_views[d])
-            .map(|d| Numbered {
-                number: anchors.number(&d.link.url),
-                anchor: anchors.id(&d.link.url),
-                item: PrintDiscrepancy::new(d, &anchors, &mut fragments),
-            })
-            .collect(),
+/// Writes the print view, with `base` (the page's own), to `out` at `path` as it is drawn
+/// ([`Stream`]); a template error is returned to be reported.
+pub fn write(v: &Views, base: Base, path: String, out: &Out) -> Result<Option<tera::Error>, Error> {
+    let anchors = Anchors::build(v.core.ctx.model, v.core.ctx.analysis);
+    let mut stream = match Stream::new(v, &anchors, base) {
+        Ok(stream) => stream,
+        Err(err) => return Ok(Some(err)),
     };
-    // A note on several discrepancies is printed under the first of them.
-    let mut printed: std::collections::HashMap<&str, Under> = std::collections::HashMap::new();
-    for entry in &mut discrepancies.items {
-        let here = Under {
-            number: entry.item.number,
-            href: Href {
-                url: format!("#{}", entry.anchor).into(),
-                number: Some(entry.number),
-            },
+    out.put_stream(path, &mut stream)?;
+    Ok(stream.error)
+}
+
+impl<'a> Stream<'a> {
+    /// Renders the frame, with the overview (the first fragment of the view).
+    fn new(
+        v: &'a Views<'a>,
+        anchors: &'a Anchors,
+        mut base: Base<'a>,
+    ) -> Result<Self, tera::Error> {
+        use std::hash::{BuildHasher, Hasher};
+        let ctx = v.core.ctx;
+        let model = ctx.model;
+        let nonce = std::hash::RandomState::new().build_hasher().finish();
+        let mut stream = Stream {
+            v,
+            anchors,
+            fragments: Fragments::new(anchors),
+            items: Vec::new(),
+            under: FxHashMap::default(),
+            groups: Vec::new(),
+            prefix: format!("<!--dossier-print-part:{nonce:016x}:"),
+            frame: String::new(),
+            at: 0,
+            ready: Default::default(),
+            error: None,
         };
-        for note in &mut entry.item.notes {
-            match printed.get(note.id) {
-                Some(first) => {
-                    note.under = Some(first.clone());
-                    note.html = None;
-                }
-                None => {
-                    printed.insert(note.id, here.clone());
-                }
+        let overview_root = Route::Overview.root(model);
+        let overview_html =
+            (v.overview_html.as_deref()).map(|h| stream.fragments.relink_from(h, &overview_root));
+        let mut previous = None;
+        let mut discrepancies = Vec::new();
+        for (k, d) in ctx.analysis.display_order.iter().enumerate() {
+            let d = &v.core.disc_views[*d];
+            let (number, anchor) = (anchors.number(&d.link.url), anchors.id(&d.link.url));
+            // A note on several discrepancies is printed under the first of them.
+            for note in &d.notes {
+                let here = Under {
+                    number: d.link.number,
+                    href: Href {
+                        url: format!("#{anchor}").into(),
+                        number: Some(number),
+                    },
+                };
+                stream.under.entry(note.id.as_str()).or_insert((k, here));
             }
+            let severity = d.link.severity;
+            stream
+                .groups
+                .push((previous != Some(severity)).then_some(match severity {
+                    Some(Severity::Flag) => "Disagreements",
+                    Some(Severity::Mark) => "Soft findings",
+                    None => "Dismissed by the analyst",
+                }));
+            previous = Some(severity);
+            discrepancies.push(stream.place(Item::Discrepancy(k), number, anchor, &d.link.title));
         }
-    }
-    let mut previous = None;
-    for entry in &mut discrepancies.items {
-        let severity = entry.item.severity;
-        if previous != Some(severity) {
-            entry.item.group = Some(match severity {
-                Some(Severity::Flag) => "Disagreements",
-                Some(Severity::Mark) => "Soft findings",
-                None => "Dismissed by the analyst",
-            });
-        }
-        previous = Some(severity);
-    }
-    let timeline = Part {
-        number: anchors.number(urls::TIMELINE),
-        items: (v.timeline.iter())
-            .map(|t| PrintDay {
-                when: &t.when,
-                claims: t.claims.len(),
-            })
-            .collect(),
-    };
-    let tera = v.core.tera;
-    let mut drawn = Drawn::new(v.core.ctx.recorder);
-    let discrepancies = Part {
-        number: discrepancies.number,
-        items: drawn.place(
-            tera,
-            "partials/print-discrepancy.html",
-            "entry",
-            discrepancies.items,
-            |d| d.title,
-        )?,
-    };
-    let annex = Part {
-        number: anchors.number(anchors::ANNEX),
-        items: (anchors.annex.iter())
+        let annex = (anchors.annex.iter())
             .map(|e| {
                 let url = anchors::annex_url(model, *e);
-                Numbered {
-                    number: anchors.number(&url),
-                    anchor: anchors.id(&url),
-                    item: AnnexGroup {
-                        name: &v.entities[e.0].name,
-                        href: anchors.href(&v.entities[e.0].url),
-                        claims: (model.claims_about[e.0].iter())
-                            .filter_map(|c| claims[c.0].as_ref())
-                            .collect(),
-                    },
-                }
+                let name = &v.entities[e.0].name;
+                stream.place(
+                    Item::Annex(*e),
+                    anchors.number(&url),
+                    anchors.id(&url),
+                    name,
+                )
             })
-            .collect(),
-    };
-    let annex = Part {
-        number: annex.number,
-        items: drawn.place(tera, "partials/print-annex.html", "g", annex.items, |g| {
-            g.name
-        })?,
-    };
-    drop(claims);
-    let assets = base.root.clone();
-    base.root = Cow::Borrowed("");
-    let context = PrintContext {
-        base,
-        assets,
-        overview_title: (v.overview).map_or("Overview", |p| model.pages[p.0].title.as_str()),
-        overview_html,
-        overview_notes: (v.overview)
-            .map(|p| notes(v, &anchors, marked(v, &model.pages[p.0].body)))
-            .unwrap_or_default(),
-        cover_sources: cover_sources(model, &anchors),
-        kinds: kind_sections(v, &anchors, summaries, &mut drawn)?,
-        discrepancies,
-        legend: jobs::legend(),
-        timeline,
-        annex,
-        agreement: charts::agreement(ctx, &v.core.discs, &ctx.analysis.display_order, |l| {
-            anchors.href(&l.url)
-        }),
-        timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
-        running_head: running_head(model),
-        graded: jobs::graded(model),
-    };
-    let frame = tera.render("print.html", &tera::Context::from_serialize(&context)?)?;
-    Ok(drawn.pieces(&frame))
+            .collect();
+        let kinds = kind_sections(&mut stream);
+        let assets = base.root.clone();
+        base.root = Cow::Borrowed("");
+        let context = PrintContext {
+            base,
+            assets,
+            overview_title: (v.overview).map_or("Overview", |p| model.pages[p.0].title.as_str()),
+            overview_html,
+            overview_notes: (v.overview)
+                .map(|p| notes(v, anchors, marked(v, &model.pages[p.0].body)))
+                .unwrap_or_default(),
+            cover_sources: cover_sources(model, anchors),
+            kinds,
+            discrepancies: Part {
+                number: anchors.number(urls::DISCREPANCIES),
+                items: discrepancies,
+            },
+            legend: jobs::legend(),
+            timeline: Part {
+                number: anchors.number(urls::TIMELINE),
+                items: (v.timeline.iter())
+                    .map(|t| PrintDay {
+                        when: &t.when,
+                        claims: t.claims.len(),
+                    })
+                    .collect(),
+            },
+            annex: Part {
+                number: anchors.number(anchors::ANNEX),
+                items: annex,
+            },
+            agreement: charts::agreement(ctx, &v.core.discs, &ctx.analysis.display_order, |l| {
+                anchors.href(&l.url)
+            }),
+            timeline_svg: charts::timeline(&timeline::moments(&v.timeline)),
+            running_head: running_head(model),
+            graded: jobs::graded(model),
+        };
+        stream.frame =
+            (v.core.tera).render("print.html", &tera::Context::from_serialize(&context)?)?;
+        Ok(stream)
+    }
 }
 
 /// Claim `c` as the view shows it, its flags linking to places in the view.
@@ -394,33 +510,18 @@ fn claim<'a>(
     Ok(PrintClaim::new(&core.claims[c.0], html, anchors, fragments))
 }
 
-fn kind_sections<'a>(
-    v: &'a Views,
-    anchors: &'a Anchors,
-    summaries: Vec<Option<String>>,
-    drawn: &mut Drawn,
-) -> Result<Vec<KindSection<'a>>, tera::Error> {
+/// The section of each kind, its entities placed.
+fn kind_sections<'a>(stream: &mut Stream<'a>) -> Vec<KindSection<'a>> {
+    let (v, anchors) = (stream.v, stream.anchors);
     let model = v.core.ctx.model;
-    let mut summaries = summaries.into_iter();
     let mut sections = Vec::new();
     for plan in &anchors.kinds {
         let list = urls::kind(model, plan.kind);
         let entities = (plan.entities.iter())
             .map(|e| {
                 let view = &v.entities[e.0];
-                let summary = summaries.next().flatten();
-                let model = v.core.ctx.model;
-                // Listed by title: the discrepancies section, before, has them in full.
-                let summary_marks = (model.entity(*e).summary)
-                    .map(|p| marked(v, &model.pages[p.0].body))
-                    .unwrap_or_default();
-                let involved = v.core.ctx.analysis.by_entity[e.0].iter().copied();
-                let notes = notes(v, anchors, summary_marks.into_iter().chain(involved));
-                Numbered {
-                    number: anchors.number(&view.url),
-                    anchor: anchors.id(&view.url),
-                    item: PrintEntity::new(view, summary, notes, anchors),
-                }
+                let (number, anchor) = (anchors.number(&view.url), anchors.id(&view.url));
+                stream.place(Item::Entity(*e), number, anchor, &view.name)
             })
             .collect();
         sections.push(KindSection {
@@ -428,16 +529,10 @@ fn kind_sections<'a>(
             number: anchors.number(&list),
             anchor: anchors.id(&list),
             title: &model.kind(plan.kind).plural,
-            entities: drawn.place(
-                v.core.tera,
-                "partials/print-entity.html",
-                "e",
-                entities,
-                |e| e.name,
-            )?,
+            entities,
         });
     }
-    Ok(sections)
+    sections
 }
 
 /// The discrepancies `body`'s claims are marked with, in order (with repeats).
@@ -521,31 +616,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn drawn_parts_replace_their_placeholders_only() {
-        let mut drawn = Drawn::new(None);
-        drawn.parts = vec!["<p>one</p>".into(), "<p>two</p>".into()];
-        let marker = |i: usize| format!("{}{i}-->", drawn.prefix);
-        let frame = format!(
-            "<main>{}{}{}, {}99-->, <!--dossier-print-part:0:0--></main>",
-            marker(1),
-            marker(0),
-            marker(1),
-            drawn.prefix
-        );
-        let prefix = drawn.prefix.clone();
-        let pieces = drawn.pieces(&frame);
+    fn the_frame_is_cut_at_its_placeholders_only() {
+        let prefix = "<!--dossier-print-part:00ff:";
+        let marker = |i: usize| format!("{prefix}{i}-->");
+        let rest = format!(", {prefix}99-->, <!--dossier-print-part:0:0--></main>");
+        let frame = format!("<main>{}{}{}{rest}", marker(1), marker(0), marker(1));
+        // Two items at a time: a placeholder may repeat; one past the items is text.
+        let (first, at) = segments(&frame, prefix, 2, 0, 2);
         assert_eq!(
-            pieces.concat(),
-            format!(
-                "<main><p>two</p><p>one</p><p>two</p>, {prefix}99-->, <!--dossier-print-part:0:0--></main>"
-            )
+            first,
+            [Segment::Text("<main>"), Segment::Item(1), Segment::Item(0)]
         );
-        // Each item a piece of its own, between the frame's.
-        assert_eq!(
-            pieces[..4],
-            ["<main>", "<p>two</p>", "<p>one</p>", "<p>two</p>"]
-        );
-        assert_eq!(pieces.len(), 5);
+        let (second, at) = segments(&frame, prefix, 2, at, 2);
+        assert_eq!(second, [Segment::Item(1), Segment::Text(rest.as_str())]);
+        assert_eq!(at, frame.len());
+        assert_eq!(segments(&frame, prefix, 2, at, 2).0, []);
+        // The last placeholder of a chunk ends it: the text after it comes with the next.
+        let (one, at) = segments(&frame, prefix, 2, 0, 1);
+        assert_eq!(one, [Segment::Text("<main>"), Segment::Item(1)]);
+        assert_eq!(&frame[at..at + prefix.len()], prefix);
     }
 
     #[test]

@@ -144,13 +144,27 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// Puts the file at `path` made of `pieces` ([`Sink::put_pieces`]).
-    pub fn put_pieces(&self, path: String, pieces: Vec<String>) -> Result<(), Error> {
-        if self.admit(&path, |r| r.record_pieces(&path, &pieces, None)) {
-            self.sink.put_pieces(path, pieces)
-        } else {
-            Ok(())
+    /// Puts the file at `path` made of the pieces `pieces` yields ([`Sink::put_stream`]),
+    /// each as it comes; with a recorder, which compares the bytes with last time's before
+    /// the sink may have them, once all are made. Every piece is asked for, whatever the
+    /// sink takes: the stream's own errors are found so.
+    pub fn put_stream(
+        &self,
+        path: String,
+        pieces: &mut dyn Iterator<Item = String>,
+    ) -> Result<(), Error> {
+        if self.recorder.is_some() {
+            let pieces: Vec<String> = pieces.collect();
+            if self.admit(&path, |r| r.record_pieces(&path, &pieces, None)) {
+                self.sink.put_stream(path, &mut pieces.into_iter())?;
+            }
+            return Ok(());
         }
+        if self.admit(&path, |_| true) {
+            self.sink.put_stream(path, &mut *pieces)?;
+        }
+        pieces.for_each(drop);
+        Ok(())
     }
 
     /// Remembers `path` and has `record` record the file; whether the sink is to get it: its

@@ -313,3 +313,16 @@ fn a_quoted_year_is_a_year() {
     );
     assert_eq!(quoted["kind"], "date", "a year is a date");
 }
+
+#[test]
+fn a_print_partial_failing_as_the_view_is_written_fails_the_build() {
+    let fixture = Fixture::new("basic");
+    // The annex comes last: the print view is half written when it fails.
+    fixture.write(
+        "templates/partials/print-annex.html",
+        "{% for c in g.item.claims %}\n{{ c.no_such_field.name }}\n{% endfor %}\n",
+    );
+    let run = fixture.run(&["build"]);
+    run.assert_error("templates/partials/print-annex.html:2:", &["no_such_field"]);
+    assert!(!fixture.path("public").exists(), "nothing is written");
+}

@@ -264,7 +264,8 @@ pub struct PrintDiscrepancy<'a> {
 }
 
 impl<'a> PrintDiscrepancy<'a> {
-    pub fn new(d: &'a DiscrepancyView, anchors: &'a Anchors, fragments: &mut Fragments) -> Self {
+    /// `notes` are its notes as the view prints them ([`PrintNote`]).
+    pub fn new(d: &'a DiscrepancyView, anchors: &'a Anchors, notes: Vec<PrintNote<'a>>) -> Self {
         PrintDiscrepancy {
             id: &d.link.id,
             kind: &d.link.kind,
@@ -283,9 +284,7 @@ impl<'a> PrintDiscrepancy<'a> {
             readings: (d.readings.iter())
                 .map(|r| PrintReading::new(r, anchors))
                 .collect(),
-            notes: (d.notes.iter())
-                .map(|n| PrintNote::new(n, fragments))
-                .collect(),
+            notes,
             number: d.link.number,
         }
     }
@@ -349,13 +348,24 @@ pub struct Under<'a> {
 }
 
 impl<'a> PrintNote<'a> {
-    fn new(n: &'a NoteView, fragments: &mut Fragments) -> Self {
+    pub fn new(n: &'a NoteView, fragments: &mut Fragments) -> Self {
         PrintNote {
             id: &n.id,
             title: n.title.as_deref(),
             html: n.html.as_deref().map(|h| fragments.relink(h)),
             verdict: n.verdict.as_deref(),
             under: None,
+        }
+    }
+
+    /// The note printed `under` another discrepancy: its text is not repeated.
+    pub fn under(n: &'a NoteView, under: Under<'a>) -> Self {
+        PrintNote {
+            id: &n.id,
+            title: n.title.as_deref(),
+            html: None,
+            verdict: n.verdict.as_deref(),
+            under: Some(under),
         }
     }
 }
