@@ -143,42 +143,51 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The runs of prose text in a Markdown body (outside code), as (text, byte offset in `body`
-/// where the run starts). Consecutive text events are one run, as the renderer sees them:
-/// pulldown-cmark splits text at escapes and brackets.
-pub fn text_runs(body: &str) -> Vec<(String, usize)> {
-    runs(body)
-        .into_iter()
-        .map(|run| {
-            let start = run.pieces.first().map_or(0, |p| p.source.start);
-            (run.text, start)
-        })
-        .collect()
+/// The prose of a Markdown body (outside code), in runs, from one walk of its events.
+pub struct Scan {
+    runs: Vec<Run>,
 }
 
-/// The references in a Markdown body outside code, located in `body` itself: a reference's
-/// range runs from its `[[` to its `]]` in the source (escapes and entities inside it
-/// included), an error's offset is where its `[[` is. The same references, in the same order,
-/// as [`scan_refs`] finds in each of the [`text_runs`].
+/// [`Scan::locate_refs`] of `body`.
 pub fn locate_refs(body: &str) -> Vec<Result<RefSpec, RefError>> {
-    let mut found = Vec::new();
-    for run in runs(body) {
-        for r in scan_refs(&run.text) {
-            found.push(match r {
-                Ok(mut spec) => {
-                    let start = run.source(spec.range.start, false);
-                    let end = run.source(spec.range.end, true);
-                    spec.range = start..end.max(start);
-                    Ok(spec)
-                }
-                Err(mut err) => {
-                    err.offset = run.source(err.offset, false);
-                    Err(err)
-                }
-            });
-        }
+    scan(body).locate_refs()
+}
+
+impl Scan {
+    /// The runs of prose text (outside code), as (text, byte offset in the body where the
+    /// run starts). Consecutive text events are one run, as the renderer sees them:
+    /// pulldown-cmark splits text at escapes and brackets.
+    pub fn text_runs(&self) -> impl Iterator<Item = (&str, usize)> {
+        (self.runs.iter()).map(|run| {
+            let start = run.pieces.first().map_or(0, |p| p.source.start);
+            (run.text.as_str(), start)
+        })
     }
-    found
+
+    /// The references outside code, located in the body itself: a reference's range runs
+    /// from its `[[` to its `]]` in the source (escapes and entities inside it included), an
+    /// error's offset is where its `[[` is. The same references, in the same order, as
+    /// [`scan_refs`] finds in each of the [`Scan::text_runs`].
+    pub fn locate_refs(&self) -> Vec<Result<RefSpec, RefError>> {
+        let mut found = Vec::new();
+        for run in &self.runs {
+            for r in scan_refs(&run.text) {
+                found.push(match r {
+                    Ok(mut spec) => {
+                        let start = run.source(spec.range.start, false);
+                        let end = run.source(spec.range.end, true);
+                        spec.range = start..end.max(start);
+                        Ok(spec)
+                    }
+                    Err(mut err) => {
+                        err.offset = run.source(err.offset, false);
+                        Err(err)
+                    }
+                });
+            }
+        }
+        found
+    }
 }
 
 /// A run of text events, and where each of them came from.
@@ -215,7 +224,7 @@ impl Run {
 }
 
 /// The one walk of a body's events that finds its prose.
-fn runs(body: &str) -> Vec<Run> {
+pub fn scan(body: &str) -> Scan {
     let mut runs: Vec<Run> = Vec::new();
     let mut in_code = false;
     let mut after_text = false;
@@ -248,7 +257,7 @@ fn runs(body: &str) -> Vec<Run> {
         }
         after_text = false;
     }
-    runs
+    Scan { runs }
 }
 
 #[cfg(test)]
@@ -287,15 +296,16 @@ mod tests {
 
     #[test]
     fn escaped_pipes_keep_a_reference_whole() {
-        let runs = text_runs("| a |\n|---|\n| [[x\\|y]] |\n");
-        let refs = scan_refs(&runs[1].0);
+        let scanned = scan("| a |\n|---|\n| [[x\\|y]] |\n");
+        let runs: Vec<_> = scanned.text_runs().collect();
+        let refs = scan_refs(runs[1].0);
         assert_eq!(refs[0].as_ref().map(|r| r.label.as_deref()), Ok(Some("y")));
     }
 
     #[test]
     fn references_in_code_are_ignored() {
-        let runs = text_runs("Text [[a]]\n\n```\n[[b]]\n```\n\n`[[c]]`\n");
-        let all: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        let scanned = scan("Text [[a]]\n\n```\n[[b]]\n```\n\n`[[c]]`\n");
+        let all: String = scanned.text_runs().map(|(t, _)| t).collect();
         assert!(all.contains("[[a]]"));
         assert!(!all.contains("[[b]]") && !all.contains("[[c]]"));
     }
@@ -362,9 +372,8 @@ mod tests {
     fn located_references_are_those_of_the_runs() {
         let body =
             "A [[a]] `[[b]]`\n\n```\n[[c]]\n```\n\n    [[d]]\n\n[*[[e]]*](x) [[Bad]] [[f|g]]\n";
-        let scanned: Vec<_> = text_runs(body)
-            .into_iter()
-            .flat_map(|(run, _)| scan_refs(&run))
+        let scanned: Vec<_> = (scan(body).text_runs())
+            .flat_map(|(run, _)| scan_refs(run))
             .map(|r| r.map(|s| (s.kind, s.id, s.label)).map_err(|e| e.message))
             .collect();
         let found: Vec<_> = locate_refs(body)

@@ -28,7 +28,8 @@ pub struct RawPage {
     pub body_offset: usize,
     /// The inline references, with their byte offset in the file.
     pub refs: Vec<(RefSpec, usize)>,
-    /// The same references located in the body ([`markdown::locate_refs`]), for rendering.
+    /// The same references located in the body ([`markdown::Scan::locate_refs`]), for
+    /// rendering.
     pub located: Vec<RefSpec>,
 }
 
@@ -470,14 +471,15 @@ pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> O
     let body = &text[body_offset..];
     let mut refs = Vec::new();
     let mut malformed = 0;
-    for (run, run_start) in markdown::text_runs(body) {
+    let scanned = markdown::scan(body);
+    for (run, run_start) in scanned.text_runs() {
         // Where each `[[` of the run stands in the body (smart punctuation and entities can
         // shift the run's text against the source), walked once: linear in the page.
         let mut in_body = body[run_start..]
             .match_indices("[[")
             .map(|(i, _)| body_offset + run_start + i);
         let mut counted = 0;
-        for found in markdown::scan_refs(&run) {
+        for found in markdown::scan_refs(run) {
             let in_run = match &found {
                 Ok(spec) => spec.range.start,
                 Err(err) => err.offset,
@@ -514,7 +516,7 @@ pub fn parse_page(file: &SourceFile, index: usize, diags: &mut Diagnostics) -> O
             Some("fix the ones above; the rest are likely the same mistake".into()),
         );
     }
-    let located = (markdown::locate_refs(body).into_iter())
+    let located = (scanned.locate_refs().into_iter())
         .filter_map(Result::ok)
         .collect();
     Some(RawPage {

@@ -381,7 +381,32 @@ fn collect(element: ElementRef, out: &mut String) {
 /// `search.js` folds the query with the same rules.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
+    // ASCII is its own decomposition, and canonical reordering never moves a mark past it:
+    // only the runs between ASCII characters go through NFD.
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        out.extend(
+            rest[..ascii]
+                .bytes()
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        rest = &rest[ascii..];
+        let other = rest
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(rest.len());
+        fold_decomposed(rest[..other].nfd(), &mut out);
+        rest = &rest[other..];
+    }
+    out
+}
+
+fn fold_decomposed(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
         if ('\u{300}'..='\u{36f}').contains(&c) {
             continue;
         }
@@ -396,7 +421,6 @@ pub fn fold(text: &str) -> String {
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Splits folded text into words as elasticlunr.js does (white space and `-`), without the
@@ -461,6 +485,19 @@ mod tests {
         assert_eq!(fold("ZSP Niewiadów"), "zsp niewiadow");
         assert_eq!(fold("Łódź"), "lodz");
         assert_eq!(fold("Straße"), "strasse");
+        // A mark written after an ASCII letter is dropped with the others.
+        assert_eq!(fold("Cafe\u{301} Ñu"), "cafe nu");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_in_runs_is_folding_the_whole(
+            text in "[a-zA-Z0-9 .-]{0,3}([\u{300}-\u{36f}\u{591}-\u{5c7}\u{1dc0}-\u{1dff}ÅåŁłéÉßæÆœİı Ωﬁ㎏가][a-zA-Z .]{0,2}){0,12}"
+        ) {
+            let mut whole = String::new();
+            fold_decomposed(text.nfd(), &mut whole);
+            proptest::prop_assert_eq!(fold(&text), whole);
+        }
     }
 
     #[test]
