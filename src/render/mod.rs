@@ -88,6 +88,11 @@ impl Sink for Discard {
         Ok(())
     }
 
+    fn put_stream(&self, _: String, pieces: &mut dyn Iterator<Item = String>) -> Result<(), Error> {
+        pieces.for_each(drop);
+        Ok(())
+    }
+
     fn wants(&self, _path: &str) -> bool {
         false
     }

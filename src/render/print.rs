@@ -172,7 +172,7 @@ fn segments<'f>(
 /// each item: an HTML comment with a number no briefing can guess, since user text is escaped
 /// or sanitised and the sanitiser drops comments) in order, each placeholder replaced by its
 /// item, drawn [`CHUNK`] at a time. Markdown fragments are adjusted ([`Fragments`]) in the
-/// order the view shows them, so an item the frame draws twice gets ids of its own.
+/// order the view shows them (an item the frame names twice is drawn twice).
 struct Stream<'a> {
     v: &'a Views<'a>,
     anchors: &'a Anchors,
