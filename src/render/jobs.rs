@@ -198,17 +198,19 @@ fn contexts<'v>(job: Job<'_, 'v>, route: Route) -> Result<Page<'v>, tera::Error>
                 urls::paged(urls::DISCREPANCIES, n)
             });
             let on = window(order, page, per);
+            let shown: Vec<&views::DiscrepancyView> =
+                on.iter().map(|d| &core.disc_views[*d]).collect();
             let with = |s: Option<Severity>| {
-                (on.iter().map(|d| &core.disc_views[*d]))
+                (shown.iter().copied())
                     .filter(|d| d.link.severity == s)
                     .collect()
             };
             let context = DiscrepanciesContext {
                 base: with_views(v, route, "Discrepancies"),
-                discrepancies: on.iter().map(|d| &core.disc_views[*d]).collect(),
                 flags: with(Some(Severity::Flag)),
                 marks: with(Some(Severity::Mark)),
                 dismissed: with(None),
+                discrepancies: shown,
                 legend: legend(),
                 agreement: charts::agreement(core.ctx, &core.discs, on, |l| {
                     views::Href::site(l.url.as_str())
