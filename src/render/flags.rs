@@ -240,6 +240,8 @@ pub fn render(tera: &Tera, flags: &FlagsContext) -> Result<String, tera::Error> 
     let mut html = tera.render(PARTIAL, &context)?;
     // A partial's file ends in a newline; the flags stand inside a line of text.
     html.truncate(html.trim_end().len());
+    // Each claim's view holds it, and the renderer's buffer is sized for the whole partial.
+    html.shrink_to_fit();
     Ok(html)
 }
 

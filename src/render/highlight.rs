@@ -27,8 +27,11 @@ const DARK_BG: (u8, u8, u8) = (0x1b, 0x1f, 0x26);
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
 
 /// When the cache holds more than this many bytes of HTML it starts again: a long `serve`
-/// session or a briefing of unique blocks does not grow it without bound.
-const CACHE_BYTES: usize = 32 << 20;
+/// session or a briefing of unique blocks does not grow it without bound. It is hit by a
+/// block made twice in a build (an own page's, for the page and for its search text) or
+/// again by `serve` (a summary edited around it): a thousand blocks or so are plenty, and
+/// the views already hold every block's HTML (32 MiB took 28 MB of the peak at 10,000 pages).
+const CACHE_BYTES: usize = 4 << 20;
 
 #[derive(Default)]
 struct Cache {

@@ -72,13 +72,17 @@ pub fn to_html(body: &Body, root: &str, ctx: &Ctx) -> String {
         }
         reference(r, plain, root, ctx, &mut seen)
     });
-    if ctx.model.config.trust_html {
-        return html;
-    }
-    let input = || memo::digest(html.as_bytes());
-    memo::kept(ctx.recorder, Derived::Sanitized, input, || {
-        SANITIZER.clean(&html).to_string()
-    })
+    let mut html = if ctx.model.config.trust_html {
+        html
+    } else {
+        let input = || memo::digest(html.as_bytes());
+        memo::kept(ctx.recorder, Derived::Sanitized, input, || {
+            SANITIZER.clean(&html).to_string()
+        })
+    };
+    // The views hold it until the last page that shows it is made: without spare capacity.
+    html.shrink_to_fit();
+    html
 }
 
 /// A digest of what [`plain_text`] reads: the body and the text each reference stands for.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::memo::{self, Derived};
 use super::shared::Core;
-use super::views::{DiscLink, Link, script_json_into};
+use super::views::{ClaimView, DiscLink, DiscrepancyView, Link, script_json_into};
 use super::{Ctx, OutputFile, markdown, shorten, urls};
 use crate::analyse::Severity;
 use crate::error::Error;
@@ -63,61 +63,98 @@ struct Preview {
     v: Option<String>,
 }
 
+/// What a URL of `previews.js` previews.
+#[derive(Clone, Copy)]
+enum Item {
+    Entity(EntityId),
+    /// A claim's view, by its position in [`Core::claims`].
+    Claim(usize),
+    /// A discrepancy's view, by its position in [`Core::disc_views`].
+    Discrepancy(usize),
+}
+
+/// The previews by URL: each is made as the file is written, so only the URLs are held.
+struct Previews<'a> {
+    core: &'a Core<'a>,
+    items: BTreeMap<String, Item>,
+}
+
+impl Serialize for Previews<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let core = self.core;
+        serializer.collect_map(self.items.iter().map(|(url, item)| {
+            let preview = match *item {
+                Item::Entity(e) => entity(core.ctx, e),
+                Item::Claim(c) => claim(&core.claims[c]),
+                Item::Discrepancy(d) => discrepancy(&core.disc_views[d]),
+            };
+            (url, preview)
+        }))
+    }
+}
+
 /// Builds `previews.js`.
 pub fn file(core: &Core) -> Result<OutputFile, Error> {
-    let ctx = core.ctx;
-    let model = ctx.model;
-    let mut map = BTreeMap::new();
+    let model = core.ctx.model;
+    let mut items = BTreeMap::new();
     for e in 0..model.entities.len() {
-        map.insert(urls::entity(model, EntityId(e)), entity(ctx, EntityId(e)));
+        items.insert(urls::entity(model, EntityId(e)), Item::Entity(EntityId(e)));
     }
-    for c in &core.claims {
-        let counts = match (c.discrepancies.len(), c.uncorroborated) {
-            (0, true) => Some("single source".to_string()),
-            (0, false) => None,
-            (n, _) => Some(plural(n, "discrepancy", "discrepancies")),
-        };
-        let preview = Preview {
-            k: "Claim".into(),
-            n: format!("{}: {}", c.subject.name, c.label),
-            s: Some(shorten(&c.value, SUMMARY)),
-            c: counts,
-            src: Some(graded(&c.source)),
-            q: Some(shorten(&c.quote, 120)),
-            ds: others(&c.discrepancies),
-            ..Preview::default()
-        };
-        map.insert(c.url.clone(), preview);
+    for (i, c) in core.claims.iter().enumerate() {
+        items.insert(c.url.clone(), Item::Claim(i));
     }
-    for d in &core.disc_views {
-        let link = &d.link;
-        let found = (link.found != link.kind).then(|| format!("found as {}", link.found_name));
-        let preview = Preview {
-            k: link.label.clone(),
-            n: link.title.clone(),
-            s: found,
-            sev: link.severity,
-            num: Some(link.number),
-            m: Some(link.meaning),
-            r: (d.readings.iter())
-                .map(|r| {
-                    let sources = r.sources.iter().map(graded).collect();
-                    (shorten(&r.value, 80), sources, r.best)
-                })
-                .collect(),
-            v: d.verdict.clone(),
-            ..Preview::default()
-        };
-        map.insert(link.url.clone(), preview);
+    for (i, d) in core.disc_views.iter().enumerate() {
+        items.insert(d.link.url.clone(), Item::Discrepancy(i));
     }
     let mut bytes = b"window.DOSSIER_PREVIEWS = ".to_vec();
-    script_json_into(&mut bytes, &map)
+    script_json_into(&mut bytes, &Previews { core, items })
         .map_err(|e| Error::Other(format!("cannot serialise {PATH}: {e}")))?;
     bytes.extend_from_slice(b";\n");
     Ok(OutputFile {
         path: PATH.into(),
         bytes,
     })
+}
+
+/// A claim's preview: its value, counts, source and quote.
+fn claim(c: &ClaimView) -> Preview {
+    let counts = match (c.discrepancies.len(), c.uncorroborated) {
+        (0, true) => Some("single source".to_string()),
+        (0, false) => None,
+        (n, _) => Some(plural(n, "discrepancy", "discrepancies")),
+    };
+    Preview {
+        k: "Claim".into(),
+        n: format!("{}: {}", c.subject.name, c.label),
+        s: Some(shorten(&c.value, SUMMARY)),
+        c: counts,
+        src: Some(graded(&c.source)),
+        q: Some(shorten(&c.quote, 120)),
+        ds: others(&c.discrepancies),
+        ..Preview::default()
+    }
+}
+
+/// A discrepancy's preview: its outcome, number and readings.
+fn discrepancy(d: &DiscrepancyView) -> Preview {
+    let link = &d.link;
+    let found = (link.found != link.kind).then(|| format!("found as {}", link.found_name));
+    Preview {
+        k: link.label.clone(),
+        n: link.title.clone(),
+        s: found,
+        sev: link.severity,
+        num: Some(link.number),
+        m: Some(link.meaning),
+        r: (d.readings.iter())
+            .map(|r| {
+                let sources = r.sources.iter().map(graded).collect();
+                (shorten(&r.value, 80), sources, r.best)
+            })
+            .collect(),
+        v: d.verdict.clone(),
+        ..Preview::default()
+    }
 }
 
 /// A source's name with the analyst's grade: `Report 000 (C2)`.

@@ -10,9 +10,15 @@
 //! letters without a decomposition spelt in ASCII, lower case), so `Siauliai` finds
 //! `Šiauliai` and the other way round.
 
+use std::cell::{Cell, RefCell};
+
 use elasticlunr::{Index, IndexBuilder};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use rayon::prelude::*;
-use scraper::{ElementRef, Html};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -24,6 +30,7 @@ use super::site::Out;
 use super::views::{ClaimView, DiscrepancyView, EntityView, script_json_into};
 use super::{OutputFile, markdown, urls};
 use crate::error::Error;
+use crate::model::PageId;
 
 /// The fields of each document, in the order `add_doc` takes them: the title (boosted),
 /// the text and, for claims, the source's name.
@@ -76,29 +83,34 @@ pub const PATH: &str = "search-index.js";
 const PART: usize = 2048;
 
 /// Puts `search-index.js` and its parts, each as it is made. A part whose documents are
-/// those of the last build (`serve`, through the [`Recorder`]) is not made again.
+/// those of the last build (`serve`, through the [`Recorder`]) is not made again. Only the
+/// documents of the parts under way are held: each part makes its own.
 pub fn index(v: &Views, out: &Out) -> Result<(), Error> {
-    let docs = documents(v, Texts(out.recorder()));
+    let sources = sources(v);
     debug_assert_eq!(
-        docs.len(),
+        sources.len(),
         count(v),
-        "`count` counts what `documents` makes"
+        "`count` counts what `sources` lists"
     );
-    let parts = split(&docs, part_size());
+    let texts = Texts(out.recorder());
+    let parts = split(&sources, part_size());
     let names = names(parts.len());
     parts.par_iter().zip(&names).try_for_each(|(part, name)| {
-        let input = (out.recorder()).and_then(|r| Some((r, r.data_input(part)?)));
+        let docs: Vec<(usize, Doc)> = (part.par_iter())
+            .map(|&(position, source)| (position, document(v, texts, source)))
+            .collect();
+        let input = (out.recorder()).and_then(|r| Some((r, r.data_input(&docs)?)));
         if let Some((r, input)) = input
             && r.reuse(name, input)
         {
             out.remember(name);
             return Ok(());
         }
-        out.put_made(part_file(name, part)?, input.map(|(_, d)| d))
+        out.put_made(part_file(name, &docs)?, input.map(|(_, d)| d))
     })?;
     let manifest = Manifest {
         parts: &names,
-        documents: docs.len(),
+        documents: sources.len(),
     };
     out.put(script(PATH, "window.DOSSIER_SEARCH = ", &manifest, ";\n")?)
 }
@@ -125,21 +137,21 @@ fn part_size() -> usize {
 }
 
 /// The documents in parts of at most about `size`: each document in the part its URL's hash
-/// picks, so a part keeps its documents when others come and go; in the order of `docs`
-/// within a part. At least one part.
-fn split(docs: &[Doc], size: usize) -> Vec<Vec<(usize, &Doc)>> {
-    let n = docs.len().div_ceil(size).max(1);
+/// picks, so a part keeps its documents when others come and go; in the order of `sources`
+/// within a part, with its position among all. At least one part.
+fn split(sources: &[(&str, Source)], size: usize) -> Vec<Vec<(usize, Source)>> {
+    let n = sources.len().div_ceil(size).max(1);
     let mut parts = vec![Vec::new(); n];
-    for (position, d) in docs.iter().enumerate() {
-        let hash = Sha256::digest(d.url.as_bytes());
+    for (position, (url, source)) in sources.iter().enumerate() {
+        let hash = Sha256::digest(url.as_bytes());
         let key = u64::from_le_bytes(hash[..8].try_into().unwrap_or_default());
-        parts[(key % n as u64) as usize].push((position, d));
+        parts[(key % n as u64) as usize].push((position, *source));
     }
     parts
 }
 
 /// A part's script: its index built from its documents.
-fn part_file(name: &str, docs: &[(usize, &Doc)]) -> Result<OutputFile, Error> {
+fn part_file(name: &str, docs: &[(usize, Doc)]) -> Result<OutputFile, Error> {
     let mut index = FIELDS
         .iter()
         .fold(IndexBuilder::new(), |b, f| {
@@ -194,42 +206,75 @@ impl Texts<'_> {
     }
 }
 
-/// Every document, in a fixed order: pages, entities, claims, discrepancies.
-fn documents(v: &Views, texts: Texts) -> Vec<Doc> {
+/// What a document is made from.
+#[derive(Clone, Copy)]
+enum Source {
+    Overview,
+    Page(PageId),
+    /// By position among the views of entities, claims and discrepancies.
+    Entity(usize),
+    Claim(usize),
+    Discrepancy(usize),
+}
+
+/// Every document's URL and source, in a fixed order: pages, entities, claims, discrepancies.
+fn sources<'v>(v: &'v Views) -> Vec<(&'v str, Source)> {
+    let core = v.core;
+    let model = core.ctx.model;
+    let overview = (v.overview_html.is_some()).then_some((urls::OVERVIEW, Source::Overview));
+    let pages = urls::own_pages(model).map(|p| (model.pages[p.0].url.as_str(), Source::Page(p)));
+    let entities =
+        (v.entities.iter().enumerate()).map(|(i, e)| (e.url.as_str(), Source::Entity(i)));
+    let claims = (core.claims.iter().enumerate()).map(|(i, c)| (c.url.as_str(), Source::Claim(i)));
+    let discs = (core.disc_views.iter().enumerate())
+        .map(|(i, d)| (d.link.url.as_str(), Source::Discrepancy(i)));
+    (overview.into_iter())
+        .chain(pages)
+        .chain(entities)
+        .chain(claims)
+        .chain(discs)
+        .collect()
+}
+
+/// The document made from `source`.
+fn document(v: &Views, texts: Texts, source: Source) -> Doc {
     let core = v.core;
     let ctx = core.ctx;
     let model = ctx.model;
-    let mut docs = Vec::new();
-    if let Some(html) = &v.overview_html {
-        let title = v.overview.map_or(model.config.title.as_str(), |p| {
-            model.pages[p.0].title.as_str()
-        });
-        docs.push(Doc {
-            url: urls::OVERVIEW.into(),
-            kind: "Overview".into(),
-            title: title.into(),
-            body: texts.of(html),
-            source: String::new(),
-        });
+    match source {
+        Source::Overview => {
+            let title = v.overview.map_or(model.config.title.as_str(), |p| {
+                model.pages[p.0].title.as_str()
+            });
+            Doc {
+                url: urls::OVERVIEW.into(),
+                kind: "Overview".into(),
+                title: title.into(),
+                body: v
+                    .overview_html
+                    .as_deref()
+                    .map(|h| texts.of(h))
+                    .unwrap_or_default(),
+                source: String::new(),
+            }
+        }
+        Source::Page(p) => {
+            let page = &model.pages[p.0];
+            let html = markdown::to_html(&page.body, &urls::Route::Page(p).root(model), ctx);
+            let mut body = page.description.clone().unwrap_or_default();
+            push_sentence(&mut body, &texts.of(&html));
+            Doc {
+                url: page.url.clone(),
+                kind: "Page".into(),
+                title: page.title.clone(),
+                body,
+                source: String::new(),
+            }
+        }
+        Source::Entity(i) => entity(&v.entities[i], texts),
+        Source::Claim(i) => claim(&core.claims[i], texts),
+        Source::Discrepancy(i) => discrepancy(&core.disc_views[i], texts),
     }
-    for p in urls::own_pages(model) {
-        let page = &model.pages[p.0];
-        let html = markdown::to_html(&page.body, &urls::Route::Page(p).root(model), ctx);
-        let mut body = page.description.clone().unwrap_or_default();
-        push_sentence(&mut body, &texts.of(&html));
-        docs.push(Doc {
-            url: page.url.clone(),
-            kind: "Page".into(),
-            title: page.title.clone(),
-            body,
-            source: String::new(),
-        });
-    }
-    // Their text in parallel (the HTML is parsed for it).
-    docs.par_extend(v.entities.par_iter().map(|e| entity(e, texts)));
-    docs.par_extend(core.claims.par_iter().map(|c| claim(c, texts)));
-    docs.par_extend(core.disc_views.par_iter().map(|d| discrepancy(d, texts)));
-    docs
 }
 
 fn entity(e: &EntityView, texts: Texts) -> Doc {
@@ -327,52 +372,88 @@ fn push_sentence(body: &mut String, text: &str) {
 }
 
 /// The text of an HTML fragment as a reader sees it: blocks separated by spaces, runs of
-/// white space made one, the text of inline flags and marks left out.
+/// white space made one, the text of inline flags and marks left out. One pass of html5ever's
+/// tokenizer, which builds no tree: the fragments are render's own (sanitised or templated),
+/// so their tags are balanced.
 pub fn plain_text(html: &str) -> String {
-    let fragment = Html::parse_fragment(html);
-    let mut out = String::new();
-    collect(fragment.root_element(), &mut out);
-    let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    // A flag left out leaves the space before it: `“next year” , “by 2026”`.
-    for p in [",", ".", ";", ":", ")", "?", "!"] {
-        text = text.replace(&format!(" {p}"), p);
+    let tokenizer = Tokenizer::new(Text::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let out = tokenizer.sink.out.into_inner();
+    let mut text = String::with_capacity(out.len());
+    for word in out.split_whitespace() {
+        // A flag left out leaves the space before it: `“next year” , “by 2026”`.
+        let joins = word.starts_with([',', '.', ';', ':', ')', '?', '!']);
+        if !text.is_empty() && !joins {
+            text.push(' ');
+        }
+        text.push_str(word);
     }
     text
 }
 
-fn collect(element: ElementRef, out: &mut String) {
-    for child in element.children() {
-        if let Some(text) = child.value().as_text() {
-            out.push_str(text);
-        } else if let Some(el) = ElementRef::wrap(child) {
-            let e = el.value();
-            if matches!(e.name(), "script" | "style")
-                || SKIPPED_CLASSES.iter().any(|c| e.classes().any(|k| k == *c))
-            {
-                continue;
+/// What [`plain_text`] keeps of the tokens: the text outside skipped elements, and a space
+/// at each edge of an element that is not inline.
+#[derive(Default)]
+struct Text {
+    out: RefCell<String>,
+    /// How deep inside a skipped element the tokenizer is (0: outside any).
+    skipped: Cell<usize>,
+}
+
+/// Elements that never have an end tag.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements that join the words around them: anything else separates them.
+const INLINE: [&str; 11] = [
+    "a", "em", "strong", "code", "span", "sup", "sub", "abbr", "mark", "b", "i",
+];
+
+impl TokenSink for Text {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let skipped = self.skipped.get();
+        match token {
+            Token::CharacterTokens(text) if skipped == 0 => self.out.borrow_mut().push_str(&text),
+            Token::TagToken(tag) => {
+                let name: &str = &tag.name;
+                let void = tag.self_closing || VOID.contains(&name);
+                let opens = tag.kind == TagKind::StartTag;
+                let skips = || {
+                    matches!(name, "script" | "style")
+                        || (tag.attrs.iter()).any(|a| {
+                            &*a.name.local == "class"
+                                && (a.value.split_ascii_whitespace())
+                                    .any(|k| SKIPPED_CLASSES.contains(&k))
+                        })
+                };
+                if skipped > 0 {
+                    if !void {
+                        self.skipped
+                            .set(if opens { skipped + 1 } else { skipped - 1 });
+                    }
+                } else if opens && skips() {
+                    self.skipped.set(usize::from(!void));
+                } else if !INLINE.contains(&name) {
+                    self.out.borrow_mut().push(' ');
+                }
+                // What a tree builder would tell the tokenizer: these elements hold text.
+                match name {
+                    _ if !opens => {}
+                    "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" => return TokenSinkResult::RawData(RawKind::Rawtext),
+                    _ => {}
+                }
             }
-            // Inline elements join words; anything else separates them.
-            let inline = matches!(
-                e.name(),
-                "a" | "em"
-                    | "strong"
-                    | "code"
-                    | "span"
-                    | "sup"
-                    | "sub"
-                    | "abbr"
-                    | "mark"
-                    | "b"
-                    | "i"
-            );
-            if !inline {
-                out.push(' ');
-            }
-            collect(el, out);
-            if !inline {
-                out.push(' ');
-            }
+            _ => {}
         }
+        TokenSinkResult::Continue
     }
 }
 
@@ -437,22 +518,21 @@ fn tokenize(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn doc(url: &str) -> Doc {
-        Doc {
-            url: url.into(),
-            kind: "Claim".into(),
-            title: url.into(),
-            body: String::new(),
-            source: String::new(),
-        }
-    }
-
     #[test]
     fn parts_hold_every_document_once_and_keep_them_as_others_come() {
-        let docs: Vec<Doc> = (0..100)
-            .map(|i| doc(&format!("claims/c{i}.html")))
-            .collect();
-        let parts = split(&docs, 30);
+        let sources = |urls: &[String]| -> Vec<(String, Source)> {
+            (urls.iter().enumerate())
+                .map(|(i, u)| (u.clone(), Source::Claim(i)))
+                .collect()
+        };
+        let split_urls = |urls: &[String]| {
+            let listed = sources(urls);
+            let borrowed: Vec<(&str, Source)> =
+                listed.iter().map(|(u, s)| (u.as_str(), *s)).collect();
+            split(&borrowed, 30)
+        };
+        let urls: Vec<String> = (0..100).map(|i| format!("claims/c{i}.html")).collect();
+        let parts = split_urls(&urls);
         assert_eq!(parts.len(), 4);
         let mut positions: Vec<usize> = parts.iter().flatten().map(|(n, _)| *n).collect();
         positions.sort_unstable();
@@ -462,20 +542,20 @@ mod tests {
         assert!(parts.iter().all(|p| p.windows(2).all(|w| w[0].0 < w[1].0)));
 
         // One more document, in front: every other document stays in its part.
-        let mut more = vec![doc("index.html")];
-        more.extend((0..100).map(|i| doc(&format!("claims/c{i}.html"))));
-        let again = split(&more, 30);
-        let urls = |parts: &[Vec<(usize, &Doc)>]| -> Vec<Vec<String>> {
+        let mut more = vec!["index.html".to_string()];
+        more.extend(urls.iter().cloned());
+        let again = split_urls(&more);
+        let by_url = |parts: &[Vec<(usize, Source)>], urls: &[String]| -> Vec<Vec<String>> {
             (parts.iter())
                 .map(|p| {
-                    p.iter()
-                        .map(|(_, d)| d.url.clone())
+                    (p.iter())
+                        .map(|(n, _)| urls[*n].clone())
                         .filter(|u| u != "index.html")
                         .collect()
                 })
                 .collect()
         };
-        assert_eq!(urls(&parts), urls(&again));
+        assert_eq!(by_url(&parts, &urls), by_url(&again, &more));
         assert_eq!(split(&[], 30).len(), 1, "an empty index is one part");
     }
 
@@ -516,6 +596,17 @@ mod tests {
                     <sup class=\"fm fm-flag fm-conflict\"><a href=\"d.html#c\"><span class=\"fm-sign\" aria-hidden=\"true\">⚑</span><span class=\"vh\">flag </span>7<span class=\"vh\">: conflict</span></a></sup>, \
                     today<sup class=\"fm fm-mark fm-single-source\"><a href=\"d.html#l\"><span class=\"vh\">single source</span>◦</a></sup>.</p><ul><li>a</li><li>b</li></ul>";
         assert_eq!(plain_text(html), "Border About Kaliningrad, today. a b");
+    }
+
+    #[test]
+    fn plain_text_skips_scripts_and_whole_markers_and_decodes_entities() {
+        // A `<` in a script is not a tag; a marker's nested elements end with it; a void
+        // element inside a marker does not end it early.
+        let html = "<p>Tom&nbsp;&amp;&#32;Jerry<script>if (a<b) { x('</p>'); }</script> met\
+                    <sup class=\"x fm\"><span>one<br><b>two</b></span></sup>d<br>later</p>\
+                    <style>p { color: red }</style><img class=\"fm\" alt=\"\">again";
+        assert_eq!(plain_text(html), "Tom & Jerry metd later again");
+        assert_eq!(plain_text(""), "");
     }
 
     #[test]
