@@ -7,14 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
-use crate::render::{OutputFile, Sink, Site};
+use crate::render::{OutputFile, Sink, Site, after_start_tag};
 
 /// What one page holds for the check: its ids and the targets of its links.
 struct Scanned {
@@ -144,16 +143,7 @@ impl TokenSink for Tags {
                 self.links.borrow_mut().push(attr.value.to_string());
             }
         }
-        // What a tree builder would tell the tokenizer: these elements hold text, not tags.
-        match name {
-            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                TokenSinkResult::RawData(RawKind::Rawtext)
-            }
-            "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
-            "plaintext" => TokenSinkResult::Plaintext,
-            _ => TokenSinkResult::Continue,
-        }
+        after_start_tag(name)
     }
 }
 

@@ -26,6 +26,8 @@ pub mod views;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use html5ever::tokenizer::TokenSinkResult;
+use html5ever::tokenizer::states::RawKind;
 use rayon::prelude::*;
 
 use crate::analyse::Analysis;
@@ -132,6 +134,20 @@ pub fn esc(text: &str) -> String {
         }
     }
     out
+}
+
+/// What a tree builder would tell html5ever's tokenizer after the start tag `name`: these
+/// elements hold text, not tags (for the sinks that tokenize HTML without building a tree).
+pub(crate) fn after_start_tag(name: &str) -> TokenSinkResult<()> {
+    match name {
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
+        "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+        "plaintext" => TokenSinkResult::Plaintext,
+        _ => TokenSinkResult::Continue,
+    }
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

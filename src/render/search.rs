@@ -14,7 +14,6 @@ use std::cell::{Cell, RefCell};
 
 use elasticlunr::{Index, IndexBuilder};
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -443,12 +442,8 @@ impl TokenSink for Text {
                 } else if !INLINE.contains(&name) {
                     self.out.borrow_mut().push(' ');
                 }
-                // What a tree builder would tell the tokenizer: these elements hold text.
-                match name {
-                    _ if !opens => {}
-                    "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
-                    "style" => return TokenSinkResult::RawData(RawKind::Rawtext),
-                    _ => {}
+                if opens {
+                    return super::after_start_tag(name);
                 }
             }
             _ => {}
