@@ -6,14 +6,11 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 
 use crate::diag::{Diagnostics, Loc};
 use crate::error::Error;
-use crate::render::{OutputFile, Sink, Site, after_start_tag};
+use crate::render::{OutputFile, Sink, Site, after_start_tag, tokenize};
 
 /// What one page holds for the check: its ids and the targets of its links.
 struct Scanned {
@@ -86,14 +83,7 @@ impl Scanner {
         if !path.ends_with(".html") {
             return;
         }
-        let tokenizer = Tokenizer::new(Tags::default(), TokenizerOpts::default());
-        let input = BufferQueue::default();
-        for piece in pieces {
-            input.push_back(StrTendril::from(piece.as_ref()));
-            let _ = tokenizer.feed(&input);
-        }
-        tokenizer.end();
-        let Tags { ids, links } = tokenizer.sink;
+        let Tags { ids, links } = tokenize(Tags::default(), pieces);
         let mut links = links.into_inner();
         // Its links are absolute, for any URL it is served at.
         if path == "404.html" {

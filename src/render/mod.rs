@@ -26,8 +26,9 @@ pub mod views;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use html5ever::tokenizer::TokenSinkResult;
+use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use rayon::prelude::*;
 
 use crate::analyse::Analysis;
@@ -136,8 +137,24 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// Runs html5ever's tokenizer over `pieces`, one document given in order, into `sink`, and
+/// gives the sink back (the link checker's and the search text's: neither builds a tree).
+pub(crate) fn tokenize<K: TokenSink, S: AsRef<str>>(
+    sink: K,
+    pieces: impl IntoIterator<Item = S>,
+) -> K {
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let input = BufferQueue::default();
+    for piece in pieces {
+        input.push_back(StrTendril::from(piece.as_ref()));
+        let _ = tokenizer.feed(&input);
+    }
+    tokenizer.end();
+    tokenizer.sink
+}
+
 /// What a tree builder would tell html5ever's tokenizer after the start tag `name`: these
-/// elements hold text, not tags (for the sinks that tokenize HTML without building a tree).
+/// elements hold text, not tags (for the sinks of [`tokenize`]).
 pub(crate) fn after_start_tag(name: &str) -> TokenSinkResult<()> {
     match name {
         "script" => TokenSinkResult::RawData(RawKind::ScriptData),

@@ -13,10 +13,7 @@
 use std::cell::{Cell, RefCell};
 
 use elasticlunr::{Index, IndexBuilder};
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 use rayon::prelude::*;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -375,12 +372,7 @@ fn push_sentence(body: &mut String, text: &str) {
 /// tokenizer, which builds no tree: the fragments are render's own (sanitised or templated),
 /// so their tags are balanced.
 pub fn plain_text(html: &str) -> String {
-    let tokenizer = Tokenizer::new(Text::default(), TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let out = tokenizer.sink.out.into_inner();
+    let out = super::tokenize(Text::default(), [html]).out.into_inner();
     let mut text = String::with_capacity(out.len());
     for word in out.split_whitespace() {
         // A flag left out leaves the space before it: `“next year” , “by 2026”`.
