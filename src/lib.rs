@@ -74,13 +74,18 @@ fn compile_with(
         require_documents_folder: checking,
     };
     let mut model = resolve::resolve(&raw, &options.root, resolve_options, &mut diags);
-    // Render needs the model, the theme overrides and the static files, not the sources.
+    // Render needs the model, the theme overrides and the static files, not the sources
+    // (dropped here, not at the end: a pattern's `..` would keep them to the last page).
     drop(raw);
     let load::Loaded {
         templates,
         static_files,
-        ..
+        config,
+        records,
+        pages,
+        root: _,
     } = loaded;
+    drop((config, records, pages));
     if let Some(url) = &options.base_url {
         model.config.base_url = BaseUrl::parse(url);
     }

@@ -640,6 +640,19 @@ pub struct Model {
 }
 
 impl Model {
+    /// Gives back the lists' spare capacity (they grew as records came): the model is held
+    /// to the end of the build.
+    pub fn shrink_to_fit(&mut self) {
+        self.entities.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.notes.shrink_to_fit();
+        self.pages.shrink_to_fit();
+        for lists in [&mut self.claims_about, &mut self.claims_by] {
+            lists.iter_mut().for_each(Vec::shrink_to_fit);
+        }
+        self.backlinks.iter_mut().for_each(Vec::shrink_to_fit);
+    }
+
     pub fn entity(&self, id: EntityId) -> &Entity {
         &self.entities[id.0]
     }

@@ -120,7 +120,11 @@ impl RawBriefing {
             out.push_str(line.get(indent..).unwrap_or("").trim_end());
             out.push('\n');
         }
-        out.trim_end().to_string() + "\n"
+        // Held by the model to the end of the build: without spare capacity.
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out.shrink_to_fit();
+        out
     }
 }
 

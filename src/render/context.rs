@@ -172,7 +172,7 @@ pub struct EntityContext<'a> {
     /// What it claims (a source) or says (a person, an organization), by subject.
     pub by_groups: &'a [SubjectGroup<'a>],
     /// The pages that mention it.
-    pub backlinks: &'a [Link],
+    pub backlinks: Vec<Link>,
     /// The pages of the entity's page, when a list takes more than one.
     pub pagination: Option<Pagination>,
 }

@@ -149,7 +149,9 @@ fn contexts<'v>(job: Job<'_, 'v>, route: Route) -> Result<Page<'v>, tera::Error>
                 marked: with(Some(Severity::Mark)),
                 dismissed: with(None),
                 by_groups: window(&entity.by_groups, page, urls::ENTITY_PAGE),
-                backlinks: window(&entity.backlinks, page, urls::ENTITY_PAGE),
+                backlinks: (window(entity.backlinks, page, urls::ENTITY_PAGE).iter())
+                    .map(|b| views::backlink(core.ctx, b))
+                    .collect(),
                 pagination,
             };
             job.write("entity.html", &context)

@@ -342,8 +342,9 @@ pub struct EntityView<'a> {
     /// then those an analyst dismissed).
     #[serde(skip)]
     pub discrepancies: Vec<&'a DiscLink>,
+    /// The pages that link to it (made into links per page: [`backlink`]).
     #[serde(skip)]
-    pub backlinks: Vec<Link>,
+    pub backlinks: &'a [Backlink],
     /// The first page's sections and groups, for a contents list on a long page; empty on
     /// a short one.
     pub contents: Vec<ContentsItem>,
@@ -696,7 +697,7 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
 
 /// An entity's view, borrowing the claim and discrepancy views built before it.
 pub fn entity<'a>(
-    ctx: &Ctx,
+    ctx: &Ctx<'a>,
     e: EntityId,
     claims: &'a [ClaimView],
     discs: &'a [DiscLink],
@@ -741,7 +742,7 @@ pub fn entity<'a>(
         by,
         contents: Vec::new(),
         discrepancies: involved,
-        backlinks: backlinks(ctx, e),
+        backlinks: &ctx.model.backlinks[e.0],
         record: record(&entity.origin),
         record_facts,
         json_ld: json_ld(ctx, e),
@@ -944,35 +945,32 @@ fn text(t: &Option<String>) -> Vec<FactItem> {
     t.iter().map(|t| item(t.clone(), None)).collect()
 }
 
-/// Pages that link to an entity.
-pub fn backlinks(ctx: &Ctx, e: EntityId) -> Vec<Link> {
-    ctx.model.backlinks[e.0]
-        .iter()
-        .map(|b| match b {
-            Backlink::Entity(other) => link(ctx, *other),
-            Backlink::Page(p) => Link::plain(
-                &ctx.model.pages[p.0].title,
-                Route::of_page(ctx.model, *p).url(ctx.model),
-            ),
-            Backlink::Claim(c) => {
-                let claim = ctx.model.claim(*c);
-                let subject = &ctx.model.entity(claim.subject).name;
-                Link::plain(
-                    format!("{subject}: {}", ctx.model.property_label(&claim.property)),
-                    urls::claim(ctx.model, *c),
-                )
-            }
-            Backlink::Note(n) => {
-                let title = ctx.analysis.by_note[*n]
-                    .map(|d| disc_link(ctx, d, &ctx.analysis.discrepancies[d]).title);
-                let id = || ctx.model.notes.get(*n).map(|note| note.id.clone());
-                Link::plain(
-                    title.or_else(id).unwrap_or_default(),
-                    urls::note(ctx.model, ctx.analysis, *n),
-                )
-            }
-        })
-        .collect()
+/// A link to a page that links to an entity.
+pub fn backlink(ctx: &Ctx, b: &Backlink) -> Link {
+    match b {
+        Backlink::Entity(other) => link(ctx, *other),
+        Backlink::Page(p) => Link::plain(
+            &ctx.model.pages[p.0].title,
+            Route::of_page(ctx.model, *p).url(ctx.model),
+        ),
+        Backlink::Claim(c) => {
+            let claim = ctx.model.claim(*c);
+            let subject = &ctx.model.entity(claim.subject).name;
+            Link::plain(
+                format!("{subject}: {}", ctx.model.property_label(&claim.property)),
+                urls::claim(ctx.model, *c),
+            )
+        }
+        Backlink::Note(n) => {
+            let title = ctx.analysis.by_note[*n]
+                .map(|d| disc_link(ctx, d, &ctx.analysis.discrepancies[d]).title);
+            let id = || ctx.model.notes.get(*n).map(|note| note.id.clone());
+            Link::plain(
+                title.or_else(id).unwrap_or_default(),
+                urls::note(ctx.model, ctx.analysis, *n),
+            )
+        }
+    }
 }
 
 /// schema.org JSON-LD for an entity page, safe to place inside `<script>`.

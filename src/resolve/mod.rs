@@ -117,6 +117,7 @@ pub fn resolve(
     };
     relate::relate(&mut model);
     quotes::verify_quotes(&mut model, raw, root, options, diags);
+    model.shrink_to_fit();
     model
 }
 
