@@ -182,7 +182,7 @@ pub struct EntityContext<'a> {
 pub struct ClaimContext<'a> {
     #[serde(flatten)]
     pub base: Base<'a>,
-    pub claim: &'a ClaimView,
+    pub claim: &'a ClaimView<'a>,
 }
 
 /// `list.html`, the list of one kind of entity.
@@ -307,7 +307,7 @@ pub struct ClaimGroup<'a> {
     pub subject: Link,
     /// Its heading's id: `subject--ID`.
     pub anchor: String,
-    pub claims: Vec<&'a ClaimView>,
+    pub claims: Vec<&'a ClaimView<'a>>,
     /// The same by property (anchors `SUBJECT--PROPERTY`).
     pub properties: Vec<PropertyGroup<'a>>,
 }

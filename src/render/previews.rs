@@ -129,7 +129,7 @@ fn claim(c: &ClaimView) -> Preview {
         s: Some(shorten(&c.value, SUMMARY)),
         c: counts,
         src: Some(graded(&c.source)),
-        q: Some(shorten(&c.quote, 120)),
+        q: Some(shorten(c.quote, 120)),
         ds: others(&c.discrepancies),
         ..Preview::default()
     }

@@ -24,7 +24,7 @@ pub struct Core<'a> {
     /// Per claim, its flag groups (drawn per page by `partials/flags.html`).
     pub flags: Vec<Vec<flags::Group>>,
     /// Per claim, its flags drawn for a page at [`ROOT`].
-    pub claims: Vec<ClaimView>,
+    pub claims: Vec<ClaimView<'a>>,
     /// Per discrepancy.
     pub disc_views: Vec<DiscrepancyView>,
 }

@@ -17,19 +17,19 @@ pub struct TimelineEntry<'a> {
     pub from: Option<crate::model::Date>,
     #[serde(skip)]
     pub to: Option<crate::model::Date>,
-    pub claims: Vec<&'a ClaimView>,
+    pub claims: Vec<&'a ClaimView<'a>>,
 }
 
 /// Dated claims in order, one entry per date: by the moment a value held (`as_of`), else the
 /// date of the statement, else a date it states. `claims` are the claim views, indexed like the model's claims.
-pub fn entries<'a>(model: &Model, claims: &'a [ClaimView]) -> Vec<TimelineEntry<'a>> {
+pub fn entries<'a>(model: &Model, claims: &'a [ClaimView<'a>]) -> Vec<TimelineEntry<'a>> {
     let mut dated: Vec<(crate::model::Date, String, &DateSpan, &ClaimView)> = Vec::new();
     for (c, view) in model.claims.iter().zip(claims) {
         if let Some(d) = span(c) {
             dated.push((d.sort_key(), d.long(), d, view));
         }
     }
-    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.id.cmp(&b.3.id)));
+    dated.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.id.cmp(b.3.id)));
     let mut entries: Vec<TimelineEntry> = Vec::new();
     for (_, when, span, claim) in dated {
         match entries.last_mut() {

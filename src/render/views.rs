@@ -90,10 +90,10 @@ pub fn grade(model: &Model, e: EntityId) -> Option<Grade> {
 /// plain text: syntect's YAML grammar cost half the build's CPU on a record per claim page,
 /// for colour in a closed disclosure.
 #[derive(Debug, Serialize)]
-pub struct RecordView {
-    pub file: String,
+pub struct RecordView<'m> {
+    pub file: &'m str,
     pub line: usize,
-    pub yaml: String,
+    pub yaml: &'m str,
 }
 
 /// Where a record is, without its text (for records no page shows).
@@ -107,22 +107,22 @@ pub struct Place {
 /// the memo hashes it once ([`memo::shared`]).
 #[derive(Debug, Serialize)]
 #[serde(remote = "Self")]
-pub struct ClaimView {
+pub struct ClaimView<'m> {
     /// The claim it shows.
     #[serde(skip)]
     pub claim: ClaimId,
-    pub id: String,
+    pub id: &'m str,
     pub url: String,
     pub subject: Link,
     /// The subject's id.
-    pub subject_id: String,
-    pub property: String,
+    pub subject_id: &'m str,
+    pub property: &'m str,
     pub label: String,
     pub kind: &'static str,
     pub value: String,
     pub value_url: Option<String>,
     pub source: Link,
-    pub quote: String,
+    pub quote: &'m str,
     /// Who made the statement, according to the source: a person or an organization.
     pub speaker: Option<Link>,
     /// The speaker's kind (`person`, `organization`), when there is one.
@@ -145,17 +145,17 @@ pub struct ClaimView {
     pub uncorroborated: bool,
     /// Every discrepancy it is part of, dismissed ones included.
     pub discrepancies: Vec<DiscLink>,
-    pub record: RecordView,
+    pub record: RecordView<'m>,
     /// Its digest, for the memo.
     #[serde(skip)]
     pub digest: OnceLock<Digest>,
 }
 
-impl Serialize for ClaimView {
+impl Serialize for ClaimView<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         /// The view's own fields, as `derive(Serialize)` writes them.
-        struct Fields<'a>(&'a ClaimView);
-        impl Serialize for Fields<'_> {
+        struct Fields<'a, 'm>(&'a ClaimView<'m>);
+        impl Serialize for Fields<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 ClaimView::serialize(self.0, s)
             }
@@ -270,7 +270,7 @@ pub struct PropertyGroup<'a> {
     /// Its heading's id on the page: `property--ID`.
     pub anchor: String,
     /// In file order.
-    pub claims: Vec<&'a ClaimView>,
+    pub claims: Vec<&'a ClaimView<'a>>,
     /// The findings about this subject and property shown beside claims, flags first, for
     /// their readings side by side (dismissed ones are not shown).
     pub discrepancies: Vec<&'a DiscrepancyView>,
@@ -282,7 +282,7 @@ pub struct PropertyGroup<'a> {
 #[derive(Debug, Serialize)]
 pub struct ValueClaims<'a> {
     pub value: &'a str,
-    pub claims: Vec<&'a ClaimView>,
+    pub claims: Vec<&'a ClaimView<'a>>,
     /// No other source gives it.
     pub uncorroborated: bool,
     /// One of them is part of a flag.
@@ -295,7 +295,7 @@ pub struct SubjectGroup<'a> {
     pub subject: &'a Link,
     /// Its heading's id on the page: `about--ID`.
     pub anchor: String,
-    pub claims: Vec<&'a ClaimView>,
+    pub claims: Vec<&'a ClaimView<'a>>,
 }
 
 /// An entry of a page's contents list.
@@ -328,13 +328,13 @@ pub struct EntityView<'a> {
     // ([`EntityView::pages`]), and each page of the entity draws its part of each.
     /// The claims about it.
     #[serde(skip)]
-    pub about: Vec<&'a ClaimView>,
+    pub about: Vec<&'a ClaimView<'a>>,
     /// The same, grouped by property (in order of first appearance).
     #[serde(skip)]
     pub about_groups: Vec<PropertyGroup<'a>>,
     /// The claims it makes (a source) or speaks (a person, an organization) about others.
     #[serde(skip)]
-    pub by: Vec<&'a ClaimView>,
+    pub by: Vec<&'a ClaimView<'a>>,
     /// The same, grouped by subject (in order of first appearance).
     #[serde(skip)]
     pub by_groups: Vec<SubjectGroup<'a>>,
@@ -348,7 +348,7 @@ pub struct EntityView<'a> {
     /// The first page's sections and groups, for a contents list on a long page; empty on
     /// a short one.
     pub contents: Vec<ContentsItem>,
-    pub record: RecordView,
+    pub record: RecordView<'a>,
     /// Authoring details shown with the record, not to every reader (a source's document
     /// file and page furniture).
     pub record_facts: Vec<FactView>,
@@ -394,11 +394,11 @@ pub fn claim_source(ctx: &Ctx, c: ClaimId) -> Link {
 }
 
 /// The record: only for records a page shows.
-pub fn record(origin: &Origin) -> RecordView {
+pub fn record(origin: &Origin) -> RecordView<'_> {
     RecordView {
-        file: origin.file.clone(),
+        file: &origin.file,
         line: origin.line,
-        yaml: origin.yaml.clone(),
+        yaml: &origin.yaml,
     }
 }
 
@@ -521,8 +521,13 @@ pub fn verification(ctx: &Ctx, c: ClaimId) -> VerificationView {
 }
 
 /// A claim's view; `flags_html` is its flags for a page at [`ROOT`].
-pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> ClaimView {
-    let model = ctx.model;
+pub fn claim<'m>(
+    ctx: &Ctx<'m>,
+    c: ClaimId,
+    discs: &[DiscLink],
+    flags_html: String,
+) -> ClaimView<'m> {
+    let model: &'m Model = ctx.model;
     let claim = model.claim(c);
     let value_url = match claim.value {
         Value::Entity(e) => Some(urls::entity(model, e)),
@@ -535,17 +540,17 @@ pub fn claim(ctx: &Ctx, c: ClaimId, discs: &[DiscLink], flags_html: String) -> C
     let disputed = severity(Severity::Flag);
     ClaimView {
         claim: c,
-        id: claim.id.clone(),
+        id: &claim.id,
         url: urls::claim(model, c),
         subject: link(ctx, claim.subject),
-        subject_id: model.entity(claim.subject).id.clone(),
-        property: claim.property.clone(),
+        subject_id: &model.entity(claim.subject).id,
+        property: &claim.property,
         label: model.property_label(&claim.property),
         kind: claim.value.kind_name(),
         value: model.display_value(&claim.value),
         value_url,
         source: claim_source(ctx, c),
-        quote: claim.quote.clone(),
+        quote: &claim.quote,
         speaker: claim.speaker.map(|s| link(ctx, s)),
         speaker_kind: (claim.speaker).map(|s| model.kind(model.entity(s).kind).key.clone()),
         date: claim.date.map(|d| d.long()),
@@ -572,7 +577,7 @@ pub fn by_property<'a>(
     ctx: &Ctx,
     subject: EntityId,
     anchor_prefix: &str,
-    claims: impl IntoIterator<Item = &'a ClaimView>,
+    claims: impl IntoIterator<Item = &'a ClaimView<'a>>,
     disc_views: &'a [DiscrepancyView],
 ) -> Vec<PropertyGroup<'a>> {
     let mut groups: Vec<PropertyGroup> = Vec::new();
@@ -580,7 +585,7 @@ pub fn by_property<'a>(
         match groups.iter_mut().find(|g| g.property == c.property) {
             Some(g) => g.claims.push(c),
             None => groups.push(PropertyGroup {
-                property: &c.property,
+                property: c.property,
                 label: c.label.clone(),
                 anchor: format!("{anchor_prefix}{}", c.property),
                 claims: vec![c],
@@ -699,7 +704,7 @@ fn contents(v: &EntityView) -> Vec<ContentsItem> {
 pub fn entity<'a>(
     ctx: &Ctx<'a>,
     e: EntityId,
-    claims: &'a [ClaimView],
+    claims: &'a [ClaimView<'a>],
     discs: &'a [DiscLink],
     disc_views: &'a [DiscrepancyView],
 ) -> EntityView<'a> {

@@ -79,13 +79,13 @@ pub struct PrintClaim<'a> {
 
 impl<'a> PrintClaim<'a> {
     pub fn new(
-        c: &'a ClaimView,
+        c: &'a ClaimView<'a>,
         flags_html: String,
         anchors: &'a Anchors,
         fragments: &mut Fragments,
     ) -> Self {
         PrintClaim {
-            id: &c.id,
+            id: c.id,
             anchor: anchors.id(&c.url),
             href: anchors.href(&c.url),
             subject: PrintLink::new(&c.subject, anchors),
@@ -93,7 +93,7 @@ impl<'a> PrintClaim<'a> {
             kind: c.kind,
             value: &c.value,
             source: PrintLink::new(&c.source, anchors),
-            quote: &c.quote,
+            quote: c.quote,
             speaker: c.speaker.as_ref().map(|s| PrintLink::new(s, anchors)),
             speaker_kind: c.speaker_kind.as_deref(),
             date: c.date.as_deref(),
