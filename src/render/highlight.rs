@@ -232,12 +232,12 @@ fn spans(
         let mut at = 0;
         for (i, op) in ops {
             if i > at {
-                run.push(&line[at..i], classes.of(stack.as_slice()), &mut html);
+                run.push(line.get(at..i)?, classes.of(stack.as_slice()), &mut html);
                 at = i;
             }
             stack.apply(&op).ok()?;
         }
-        run.push(&line[at..], classes.of(stack.as_slice()), &mut html);
+        run.push(line.get(at..)?, classes.of(stack.as_slice()), &mut html);
     }
     run.close(&mut html);
     Some(html)
